@@ -1,0 +1,264 @@
+// Package checks turns the facts of one lockfile comparison into findings. Each
+// check lives in its own file, is a pure function of its Input (no I/O, no
+// clock), and has a stable kebab-case ID that users name in policy files, the
+// JSON report and SARIF rule ids.
+//
+// Adding a check:
+//  1. Add one file with the check's func and a doc comment covering motivation,
+//     what it looks at, what makes it fire, and how to remediate.
+//  2. Add one entry to All().
+//  3. Add a table test with cases that fire and cases that must not.
+//  4. Add or extend a golden scenario in pkg/report.
+//  5. The README check table is tested against All(): add its row.
+package checks
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/lockreview/lockreview/pkg/diff"
+	"github.com/lockreview/lockreview/pkg/lockfile"
+)
+
+// Severity orders findings. The zero value is Info.
+type Severity int
+
+// Severities, lowest first.
+const (
+	Info Severity = iota
+	Low
+	Medium
+	High
+	Critical
+)
+
+var severityNames = [...]string{"info", "low", "medium", "high", "critical"}
+
+func (s Severity) String() string {
+	if int(s) >= 0 && int(s) < len(severityNames) {
+		return severityNames[s]
+	}
+	return "unknown"
+}
+
+// MarshalText encodes the severity as its name.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText decodes a severity name.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// ParseSeverity parses a severity name (case-insensitive).
+func ParseSeverity(name string) (Severity, error) {
+	for i, n := range severityNames {
+		if strings.EqualFold(name, n) {
+			return Severity(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown severity %q (want one of %s)", name, strings.Join(severityNames[:], ", "))
+}
+
+// Finding is one thing a reviewer should look at.
+type Finding struct {
+	// Check is the stable ID of the check that produced it.
+	Check    string   `json:"check"`
+	Severity Severity `json:"severity"`
+	// Package and Version name the package the finding is about; From is the
+	// previous version for updates.
+	Package string `json:"package"`
+	Version string `json:"version,omitempty"`
+	From    string `json:"from,omitempty"`
+	// Lockfile is the lockfile path; Line the 1-based line of the entry in the
+	// head lockfile (the base lockfile for removals), 0 when unknown.
+	Lockfile string `json:"lockfile"`
+	Line     int    `json:"line,omitempty"`
+	// Path is the install path of the node the finding points at.
+	Path string `json:"path,omitempty"`
+	// Message says concretely what was seen; Remediation what to do about it.
+	Message     string `json:"message"`
+	Remediation string `json:"remediation,omitempty"`
+	// Target is the popular package a typosquat-like name resembles.
+	Target string `json:"target,omitempty"`
+	// Values holds the evidence as key/value pairs (e.g. "before", "after").
+	Values map[string]string `json:"values,omitempty"`
+	// Suppressed is set by policy when an ignore entry accepts the finding;
+	// SuppressedBy holds that entry's reason.
+	Suppressed   bool   `json:"suppressed,omitempty"`
+	SuppressedBy string `json:"suppressedBy,omitempty"`
+}
+
+// Config holds the policy settings the checks read. The zero value is usable:
+// DefaultConfig documents the defaults.
+type Config struct {
+	// AllowedHosts are the registry hosts packages may resolve from.
+	AllowedHosts []string
+	// InternalScopes ("@acme") and InternalNames are the organisation's
+	// private packages, for dependency-confusion.
+	InternalScopes, InternalNames []string
+	// LicenseAllow and LicenseDeny are SPDX license ids. With an allow list, a
+	// license expression must be satisfiable using only allowed ids.
+	LicenseAllow, LicenseDeny []string
+	// BroadUpdateThreshold is how many transitive changes make a broad update.
+	BroadUpdateThreshold int
+	// Typosquat answers whether a name is confusable with a popular one; nil
+	// disables the typosquat check.
+	Typosquat TyposquatIndex
+}
+
+// TyposquatIndex is the part of pkg/typosquat's index the typosquat check uses.
+type TyposquatIndex interface {
+	// Nearest returns the popular name that name is confusable with, the rule
+	// and a human-readable detail. ok is false for popular or unconfusable names.
+	Nearest(name string) (target, rule, detail string, ok bool)
+}
+
+// DefaultAllowedHosts is the registry allow list when policy names none.
+var DefaultAllowedHosts = []string{"registry.npmjs.org"}
+
+// DefaultBroadUpdateThreshold is the broad-update threshold when policy sets none.
+const DefaultBroadUpdateThreshold = 50
+
+// DefaultConfig returns the configuration used without a policy file.
+func DefaultConfig() Config {
+	return Config{
+		AllowedHosts:         slices.Clone(DefaultAllowedHosts),
+		BroadUpdateThreshold: DefaultBroadUpdateThreshold,
+	}
+}
+
+// Input is everything the checks look at for one lockfile.
+type Input struct {
+	// Lockfile is the path of the lockfile in the repository.
+	Lockfile string
+	Changes  *diff.Changes
+	Config   Config
+}
+
+// base and head return the compared trees (never nil).
+func (in *Input) base() *lockfile.Lockfile { return orEmpty(in.Changes.Base) }
+func (in *Input) head() *lockfile.Lockfile { return orEmpty(in.Changes.Head) }
+
+func orEmpty(l *lockfile.Lockfile) *lockfile.Lockfile {
+	if l == nil {
+		return &lockfile.Lockfile{Version: 3}
+	}
+	return l
+}
+
+// Check is one named check.
+type Check struct {
+	// ID is stable forever: policy files, JSON reports and SARIF use it.
+	ID string
+	// Severity is the highest severity the check reports.
+	Severity Severity
+	// Summary is one line for the README and SARIF rule descriptions.
+	Summary string
+	// Run produces the check's findings.
+	Run func(in *Input) []Finding
+}
+
+// All returns every offline check, in report order.
+func All() []Check {
+	return []Check{
+		{ID: "duplicate-key", Severity: Critical, Summary: "The lockfile names the same JSON key twice, so tools disagree on what it says.", Run: DuplicateKeys},
+		{ID: "integrity-changed", Severity: Critical, Summary: "The same name@version now has a different integrity hash.", Run: IntegrityChanged},
+		{ID: "name-mismatch", Severity: Critical, Summary: "A registry tarball URL names another package than the entry (lockfile injection).", Run: NameMismatch},
+		{ID: "dependency-confusion", Severity: Critical, Summary: "An internal package resolves from a public registry, or a new public package takes an internal name.", Run: DependencyConfusion},
+		{ID: "install-script", Severity: High, Summary: "A package or version newly runs an install script (preinstall, install, postinstall).", Run: InstallScripts},
+		{ID: "typosquat", Severity: High, Summary: "A newly added package name is confusable with a popular package.", Run: Typosquats},
+		{ID: "insecure-source", Severity: High, Summary: "A package resolves over plain http.", Run: InsecureSources},
+		{ID: "source-changed", Severity: High, Summary: "The kind or host a package resolves from changed (registry to git fork, to another host).", Run: SourceChanges},
+		{ID: "resolved-changed", Severity: High, Summary: "The same name@version now resolves from another URL.", Run: ResolvedChanged},
+		{ID: "non-registry-source", Severity: Medium, Summary: "A new package resolves from git, a file, or a tarball outside the allowed registries.", Run: NonRegistrySources},
+		{ID: "weak-integrity", Severity: Medium, Summary: "A registry package has no integrity hash, or only sha1.", Run: WeakIntegrity},
+		{ID: "license-changed", Severity: Medium, Summary: "A package's license changed between versions, or disappeared.", Run: LicenseChanges},
+		{ID: "license-policy", Severity: High, Summary: "A new or updated package's license is denied, or not allowed, by policy.", Run: LicensePolicy},
+		{ID: "broad-update", Severity: Medium, Summary: "The change touches more transitive packages than the policy threshold.", Run: BroadUpdate},
+		{ID: "native-addon", Severity: Low, Summary: "A package newly builds or downloads native code, or is a platform-specific binary.", Run: NativeAddons},
+	}
+}
+
+// IDs returns the IDs of All(), for validating policy files.
+func IDs() []string {
+	var ids []string
+	for _, c := range All() {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+// Run runs the checks for which enabled returns true (nil enables all) and
+// returns their findings sorted by severity (highest first), lockfile, package
+// and check.
+func Run(in *Input, enabled func(id string) bool) []Finding {
+	var out []Finding
+	for _, c := range All() {
+		if enabled != nil && !enabled(c.ID) {
+			continue
+		}
+		for _, f := range c.Run(in) {
+			f.Check = c.ID
+			if f.Lockfile == "" {
+				f.Lockfile = in.Lockfile
+			}
+			out = append(out, f)
+		}
+	}
+	Sort(out)
+	return out
+}
+
+// Sort orders findings by severity (highest first), then lockfile, package,
+// version, check and path.
+func Sort(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Or(
+			cmp.Compare(b.Severity, a.Severity),
+			cmp.Compare(a.Lockfile, b.Lockfile),
+			cmp.Compare(a.Package, b.Package),
+			cmp.Compare(a.Version, b.Version),
+			cmp.Compare(a.Check, b.Check),
+			cmp.Compare(a.Path, b.Path),
+		)
+	})
+}
+
+// finding starts a finding about change c pointing at its node.
+func finding(c *diff.Change, sev Severity, msg, remediation string) Finding {
+	f := Finding{Severity: sev, Package: c.Name, Message: msg, Remediation: remediation}
+	switch c.Kind {
+	case diff.Removed:
+		f.Version = c.From
+	case diff.Updated:
+		f.Version, f.From = c.To, c.From
+	default:
+		f.Version = c.To
+	}
+	if n := c.Node(); n != nil {
+		f.Line, f.Path = n.Line, n.Path
+	}
+	return f
+}
+
+// versionText renders "name 1.2.3" or "name 1.2.3 → 1.3.0" for messages.
+func versionText(c *diff.Change) string {
+	switch c.Kind {
+	case diff.Updated:
+		return fmt.Sprintf("%s %s → %s", c.Name, c.From, c.To)
+	case diff.Removed:
+		return fmt.Sprintf("%s %s", c.Name, c.From)
+	}
+	return fmt.Sprintf("%s %s", c.Name, c.To)
+}
+
+// introduced reports whether the change brings code into the tree that the
+// base did not have: an addition or an update.
+func introduced(c *diff.Change) bool { return c.Kind == diff.Added || c.Kind == diff.Updated }

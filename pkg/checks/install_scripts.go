@@ -1,0 +1,96 @@
+package checks
+
+import (
+	"fmt"
+
+	"github.com/lockreview/lockreview/pkg/diff"
+	"github.com/lockreview/lockreview/pkg/lockfile"
+)
+
+// InstallScripts reports packages that newly run an install script.
+//
+// Motivation: preinstall/install/postinstall scripts run with the developer's
+// or CI's rights on `npm install`; most npm malware (event-stream's payload,
+// ua-parser-js, the es5-ext protestware) executes from one. What it looks at:
+// the head lockfile's hasInstallScript flag. It fires (high) when a package new
+// to the tree runs one, when an update moves to a version that runs one and the
+// old version did not, and when the same name@version gains the flag. A
+// lockfileVersion 1 base never recorded the flag, so an update from such a base
+// is reported at medium (unknown before, not known-clean), and an unchanged
+// version is not reported at all: a format upgrade is not a change.
+// Remediation: read the script in the package's package.json for the exact
+// version; if it is not needed, install with --ignore-scripts or pin the
+// previous version.
+func InstallScripts(in *Input) []Finding {
+	head, base := in.head(), in.base()
+	if !head.RecordsInstallScripts() {
+		return nil
+	}
+	const fix = "Read the install script of this exact version (package.json \"scripts\") before merging; if the package works without it, install with --ignore-scripts, or keep the previous version."
+	var out []Finding
+	baseScripts := scriptsByVersion(base)
+	for i := range in.Changes.List {
+		c := &in.Changes.List[i]
+		after := firstWith(c.After, func(p *lockfile.Package) bool { return p.HasInstallScript })
+		if after == nil {
+			continue
+		}
+		var f Finding
+		switch c.Kind {
+		case diff.Added:
+			f = finding(c, High, fmt.Sprintf("%s is new to the tree and runs an install script", versionText(c)), fix)
+		case diff.Updated:
+			switch {
+			case !base.RecordsInstallScripts():
+				f = finding(c, Medium, fmt.Sprintf("%s runs an install script (the base lockfile, version %d, did not record whether %s did)", versionText(c), base.Version, c.From), fix)
+			case firstWith(c.Before, func(p *lockfile.Package) bool { return p.HasInstallScript }) == nil:
+				f = finding(c, High, fmt.Sprintf("%s now runs an install script; %s did not", versionText(c), c.From), fix)
+			default:
+				continue
+			}
+		default:
+			continue
+		}
+		f.Line, f.Path = after.Line, after.Path
+		out = append(out, f)
+	}
+	// The same name@version gaining the flag: the tarball cannot have changed
+	// on the registry, so either the lockfile was edited or it now points at
+	// other code.
+	if base.RecordsInstallScripts() {
+		seen := map[string]bool{}
+		for _, p := range head.Packages {
+			key := p.Name + "@" + p.Version
+			had, known := baseScripts[key]
+			if !p.HasInstallScript || !known || had || seen[key] {
+				continue
+			}
+			seen[key] = true
+			out = append(out, Finding{
+				Severity: High, Package: p.Name, Version: p.Version, Line: p.Line, Path: p.Path,
+				Message:     fmt.Sprintf("%s %s is marked as running an install script, but the base lockfile recorded none for the same version", p.Name, p.Version),
+				Remediation: "The same version cannot gain a script on the registry: check whether resolved or integrity were edited, and regenerate the lockfile from the registry.",
+			})
+		}
+	}
+	return out
+}
+
+// scriptsByVersion maps name@version to whether any node of it runs an install script.
+func scriptsByVersion(l *lockfile.Lockfile) map[string]bool {
+	m := make(map[string]bool, len(l.Packages))
+	for _, p := range l.Packages {
+		key := p.Name + "@" + p.Version
+		m[key] = m[key] || p.HasInstallScript
+	}
+	return m
+}
+
+func firstWith(ps []*lockfile.Package, f func(*lockfile.Package) bool) *lockfile.Package {
+	for _, p := range ps {
+		if f(p) {
+			return p
+		}
+	}
+	return nil
+}

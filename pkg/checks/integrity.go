@@ -1,0 +1,116 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/lockreview/lockreview/pkg/diff"
+	"github.com/lockreview/lockreview/pkg/lockfile"
+)
+
+// IntegrityChanged reports a name@version whose integrity hash changed.
+//
+// Motivation: a published npm version is immutable, so the same name@version
+// can only get a new hash if the lockfile now points at other bytes: a
+// tampered lockfile, a compromised mirror, or a re-published private package.
+// What it looks at: the integrity of every node of a name@version present in
+// both trees. It fires (critical) when the head has a hash the base did not.
+// A side that records no integrity is unknown, not a change.
+// Remediation: find out why the bytes differ before merging; regenerate the
+// lockfile against the public registry and compare.
+func IntegrityChanged(in *Input) []Finding {
+	var out []Finding
+	for i := range in.Changes.List {
+		c := &in.Changes.List[i]
+		if c.Kind != diff.IntegrityChanged {
+			continue
+		}
+		before, after := integrities(c.Before), integrities(c.After)
+		f := finding(c, Critical,
+			fmt.Sprintf("%s@%s has a different integrity hash than in the base lockfile (%s → %s): the same version now points at other bytes", c.Name, c.To, short(before), short(after)),
+			"A published version never changes: find out where the new bytes come from before merging, and regenerate the lockfile against the registry.")
+		f.Values = map[string]string{"before": before, "after": after}
+		out = append(out, f)
+	}
+	return out
+}
+
+// WeakIntegrity reports new registry packages with no integrity or only sha1.
+//
+// Motivation: without an integrity hash npm installs whatever the URL serves;
+// sha1 is broken for collision resistance. What it looks at: added and updated
+// packages that come from a registry (or record no source at all). It fires
+// (medium) when the integrity is missing or has no sha256/sha384/sha512 hash.
+// Remediation: regenerate the lockfile with a current npm, which records
+// sha512 for every registry package.
+func WeakIntegrity(in *Input) []Finding {
+	var out []Finding
+	for i := range in.Changes.List {
+		c := &in.Changes.List[i]
+		if !introduced(c) {
+			continue
+		}
+		n := c.Node()
+		if n == nil || n.Link || n.Workspace || n.InBundle {
+			continue
+		}
+		switch n.Source.Kind {
+		case lockfile.SourceRegistry, lockfile.SourceHTTP, lockfile.SourceMissing:
+		default:
+			continue // git and file sources carry no registry integrity
+		}
+		if n.Source.Kind == lockfile.SourceMissing && n.Integrity == "" {
+			continue // nothing recorded at all (e.g. npm's omit-lockfile-registry-resolved)
+		}
+		var msg string
+		switch {
+		case n.Integrity == "":
+			msg = fmt.Sprintf("%s has no integrity hash: npm will install whatever %s serves", versionText(c), hostOr(n))
+		case !strongHash(n.Integrity):
+			msg = fmt.Sprintf("%s is pinned only by a sha1 hash (%s)", versionText(c), short(n.Integrity))
+		default:
+			continue
+		}
+		out = append(out, finding(c, Medium, msg, "Regenerate the lockfile with a current npm so it records a sha512 integrity for every registry package."))
+	}
+	return out
+}
+
+func strongHash(sri string) bool {
+	for _, h := range strings.Fields(sri) {
+		if strings.HasPrefix(h, "sha512-") || strings.HasPrefix(h, "sha384-") || strings.HasPrefix(h, "sha256-") {
+			return true
+		}
+	}
+	return false
+}
+
+func integrities(ps []*lockfile.Package) string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range ps {
+		if p.Integrity != "" && !seen[p.Integrity] {
+			seen[p.Integrity] = true
+			out = append(out, p.Integrity)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// short abbreviates a hash for messages; the full value stays in Values.
+func short(s string) string {
+	if len(s) > 24 {
+		return s[:20] + "…"
+	}
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+func hostOr(p *lockfile.Package) string {
+	if p.Source.Host != "" {
+		return p.Source.Host
+	}
+	return "the registry"
+}

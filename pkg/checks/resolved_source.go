@@ -1,0 +1,267 @@
+package checks
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/lockreview/lockreview/pkg/diff"
+	"github.com/lockreview/lockreview/pkg/lockfile"
+)
+
+const fixSource = "Make sure the new source is intended (a fork or mirror you trust); otherwise restore the registry version and regenerate the lockfile."
+
+// SourceChanges reports updates whose source kind or host changed.
+//
+// Motivation: moving a dependency from the registry to a git fork or another
+// host swaps whose code you run while the name stays the same. What it looks
+// at: the resolved URL of the old and new version of every update. It fires
+// high when the kind (registry, git, tarball, file) or host differs, and low
+// for a pure scheme upgrade of the same location (http → https, git+https →
+// git+ssh at the same repository). Remediation: confirm the new source is
+// trusted, or go back to the registry.
+func SourceChanges(in *Input) []Finding {
+	var out []Finding
+	for i := range in.Changes.List {
+		c := &in.Changes.List[i]
+		if c.Kind != diff.Updated || len(c.Before) == 0 || len(c.After) == 0 {
+			continue
+		}
+		before, after := c.Before[0].Source, c.After[0].Source
+		if before.Kind == lockfile.SourceMissing || after.Kind == lockfile.SourceMissing {
+			continue
+		}
+		if sameKind(before, after) && before.Host == after.Host {
+			continue
+		}
+		f := finding(c, High, fmt.Sprintf("%s now comes from %s instead of %s", versionText(c), describe(after), describe(before)), fixSource)
+		if upgradeOnly(before, after) {
+			f.Severity = Low
+			f.Message = fmt.Sprintf("%s moved from %s to %s (same location, other scheme)", versionText(c), before.Scheme, after.Scheme)
+		}
+		f.Values = map[string]string{"before": before.URL, "after": after.URL}
+		out = append(out, f)
+	}
+	return out
+}
+
+// ResolvedChanged reports a name@version that now resolves from another URL.
+//
+// Motivation: the same version fetched from another URL is other bytes unless
+// proven otherwise (a mirror can serve anything). What it looks at: the
+// resolved URLs of each name@version present in both trees. It fires high when
+// the head resolves from a URL the base never used, and low when only the
+// scheme changed at the same location (http → https; git+https → git+ssh at the
+// same commit). Remediation: confirm the new URL serves the registry's bytes.
+func ResolvedChanged(in *Input) []Finding {
+	var out []Finding
+	for i := range in.Changes.List {
+		c := &in.Changes.List[i]
+		if c.Kind != diff.SourceChanged {
+			continue
+		}
+		before, after := c.Before[0].Source, c.After[0].Source
+		for _, a := range c.After {
+			if a.Resolved != "" && !slices.ContainsFunc(c.Before, func(b *lockfile.Package) bool { return b.Resolved == a.Resolved }) {
+				after = a.Source
+				break
+			}
+		}
+		f := finding(c, High, fmt.Sprintf("%s@%s now resolves from %s instead of %s", c.Name, c.To, after.URL, before.URL), fixSource)
+		if upgradeOnly(before, after) {
+			f.Severity = Low
+			f.Message = fmt.Sprintf("%s@%s: resolved changed from %s to %s at the same location", c.Name, c.To, before.Scheme, after.Scheme)
+		}
+		f.Values = map[string]string{"before": before.URL, "after": after.URL}
+		out = append(out, f)
+	}
+	return out
+}
+
+// NonRegistrySources reports new packages that do not come from an allowed registry.
+//
+// Motivation: git, file and arbitrary tarball sources bypass the registry's
+// immutability, its malware takedowns and provenance. What it looks at: the
+// source of every added or updated package (http sources are insecure-source's).
+// It fires (medium) for git, file and non-registry tarball sources, and for a
+// registry-layout URL on a host outside the policy's allowed-hosts.
+// Remediation: publish the package to your registry, or add the host to
+// allowed-hosts in .github/lockreview.yml if it is yours.
+func NonRegistrySources(in *Input) []Finding {
+	var out []Finding
+	for i := range in.Changes.List {
+		c := &in.Changes.List[i]
+		if !introduced(c) {
+			continue
+		}
+		n := c.Node()
+		if n == nil || n.Link || n.Workspace || n.InBundle {
+			continue
+		}
+		var msg string
+		switch s := n.Source; s.Kind {
+		case lockfile.SourceGit:
+			msg = fmt.Sprintf("%s comes from git (%s), not from a registry", versionText(c), s.URL)
+		case lockfile.SourceFile:
+			msg = fmt.Sprintf("%s comes from a local file (%s), not from a registry", versionText(c), s.URL)
+		case lockfile.SourceTarball:
+			msg = fmt.Sprintf("%s comes from a tarball URL on %s, not from a registry", versionText(c), s.Host)
+		case lockfile.SourceRegistry:
+			if hostAllowed(s.Host, in.Config.AllowedHosts) {
+				continue
+			}
+			msg = fmt.Sprintf("%s comes from %s, which is not an allowed registry host (%s)", versionText(c), s.Host, strings.Join(in.Config.AllowedHosts, ", "))
+		default:
+			continue
+		}
+		f := finding(c, Medium, msg, "Prefer a registry release; if this host is your own registry, add it to allowed-hosts in .github/lockreview.yml.")
+		f.Values = map[string]string{"resolved": n.Source.URL, "kind": n.Source.Kind.String()}
+		out = append(out, f)
+	}
+	return out
+}
+
+// InsecureSources reports changed packages fetched over an unauthenticated transport.
+//
+// Motivation: anyone on the network path can replace a package fetched over
+// http:// or git://, and an integrity hash does not protect a first install
+// of a git dependency. What it looks at: the resolved URL of every added,
+// updated or re-resolved package. It fires (high) for http://, git:// and
+// git+http:// sources. Remediation: switch the URL to https (npm does this
+// with a fresh lockfile).
+func InsecureSources(in *Input) []Finding {
+	var out []Finding
+	for i := range in.Changes.List {
+		c := &in.Changes.List[i]
+		if !introduced(c) && c.Kind != diff.SourceChanged {
+			continue
+		}
+		for _, n := range c.After {
+			s := n.Source
+			if !insecure(s) {
+				continue
+			}
+			f := finding(c, High, fmt.Sprintf("%s is fetched over %s (%s): anyone on the network path can swap it", versionText(c), s.Scheme, s.URL),
+				"Use an https (or git+ssh) URL; regenerating the lockfile with a current npm does this for registry packages.")
+			f.Line, f.Path = n.Line, n.Path
+			f.Values = map[string]string{"resolved": s.URL}
+			out = append(out, f)
+			break
+		}
+	}
+	return out
+}
+
+// NameMismatch reports registry tarball URLs that name another package or version.
+//
+// Motivation: lockfile injection. An attacker edits `resolved` of a popular
+// entry to the tarball of their own package; the entry still says "lodash",
+// npm installs the attacker's code (lockfile-lint's validate-package-names).
+// What it looks at: the package name and version encoded in the registry path
+// (/<name>/-/<name>-<version>.tgz) of every changed node. It fires (critical)
+// when either differs from the entry. Remediation: regenerate the lockfile
+// from the registry and find out who edited it.
+func NameMismatch(in *Input) []Finding {
+	var out []Finding
+	for i := range in.Changes.List {
+		c := &in.Changes.List[i]
+		if c.Kind == diff.Removed {
+			continue
+		}
+		for _, n := range c.After {
+			s := n.Source
+			if s.TarballName == "" {
+				continue
+			}
+			var msg string
+			switch {
+			case !strings.EqualFold(s.TarballName, n.Name):
+				msg = fmt.Sprintf("entry %q (%s %s) resolves to the tarball of another package, %q: %s", n.Path, n.Name, n.Version, s.TarballName, s.URL)
+			case s.TarballVersion != "" && s.TarballVersion != n.Version:
+				msg = fmt.Sprintf("entry %q (%s %s) resolves to the tarball of version %s: %s", n.Path, n.Name, n.Version, s.TarballVersion, s.URL)
+			default:
+				continue
+			}
+			f := finding(c, Critical, msg, "Regenerate the lockfile from the registry; an entry whose URL names another package is how lockfile injection hides code.")
+			f.Line, f.Path = n.Line, n.Path
+			f.Values = map[string]string{"resolved": s.URL, "tarballName": s.TarballName}
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func hostAllowed(host string, allowed []string) bool {
+	for _, a := range allowed {
+		if strings.EqualFold(host, a) {
+			return true
+		}
+	}
+	return false
+}
+
+func describe(s lockfile.Source) string {
+	switch s.Kind {
+	case lockfile.SourceRegistry:
+		return "the registry at " + s.Host
+	case lockfile.SourceGit:
+		return "git (" + s.URL + ")"
+	case lockfile.SourceFile:
+		return "a local file (" + s.URL + ")"
+	case lockfile.SourceLink:
+		return "a link"
+	}
+	return s.URL
+}
+
+// sameKind treats plain-http registry layout as the registry for comparison.
+func sameKind(a, b lockfile.Source) bool {
+	return kindClass(a) == kindClass(b)
+}
+
+func kindClass(s lockfile.Source) lockfile.SourceKind {
+	if s.Kind == lockfile.SourceHTTP {
+		if s.TarballName != "" {
+			return lockfile.SourceRegistry
+		}
+		return lockfile.SourceTarball
+	}
+	return s.Kind
+}
+
+// upgradeOnly reports whether b is a at the same location with only a
+// scheme change: http → https on the same host and path, or git+https →
+// git+ssh (or the reverse) of the same repository at the same commit.
+func upgradeOnly(a, b lockfile.Source) bool {
+	if insecure(b) {
+		return false // https → http is a downgrade, never "only a scheme change"
+	}
+	la, lb := location(a), location(b)
+	return la != "" && la == lb
+}
+
+// insecure reports an unauthenticated transport: http://, git://, git+http://.
+func insecure(s lockfile.Source) bool {
+	return s.Kind == lockfile.SourceHTTP || (s.Kind == lockfile.SourceGit && (s.Scheme == "git" || s.Scheme == "git+http"))
+}
+
+// location strips the scheme (and a git user) from a URL.
+func location(s lockfile.Source) string {
+	u := s.URL
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	} else {
+		return ""
+	}
+	if s.Kind == lockfile.SourceGit {
+		if at := strings.Index(u, "@"); at >= 0 && at < strings.IndexAny(u+"/", "/:") {
+			u = u[at+1:]
+		}
+		u = strings.Replace(u, ":", "/", 1) // git@github.com:org/repo → github.com/org/repo
+		u = strings.Replace(u, ".git#", "#", 1)
+		if s.Commit == "" {
+			return "" // a moving ref is not provably the same code
+		}
+	}
+	return strings.ToLower(u)
+}

@@ -1,0 +1,226 @@
+// Package lockfile parses npm lockfiles (package-lock.json and npm-shrinkwrap.json,
+// lockfileVersion 1, 2 and 3) into one model. It treats its input as hostile: it
+// bounds size and nesting, reports duplicate object keys instead of silently
+// keeping one, and never panics. It never touches the network and imports
+// nothing of the project.
+package lockfile
+
+import (
+	"sort"
+	"strings"
+)
+
+// Lockfile is one parsed npm lockfile.
+type Lockfile struct {
+	// File is the name the caller gave Parse (used in every error and finding).
+	File string
+	// Version is the lockfileVersion (1, 2 or 3).
+	Version int
+	// Name and RootVersion describe the root project.
+	Name, RootVersion string
+	// Root holds the root project's own dependency declarations. For
+	// lockfileVersion 1 it is nil: v1 files do not record them.
+	Root *Package
+	// Packages holds every installed node except the root, sorted by Path.
+	Packages []*Package
+	// Duplicates lists every object that named the same key twice.
+	Duplicates []DuplicateKey
+
+	byPath map[string]*Package
+}
+
+// Package is one installed node of the dependency tree (one entry of the
+// `packages` map, or one nested v1 `dependencies` entry).
+type Package struct {
+	// Path is the install location: "node_modules/a/node_modules/b" or, for a
+	// workspace package, its folder ("packages/x").
+	Path string
+	// Name is the real package name: the entry's `name` for npm aliases,
+	// otherwise the segment after the last "node_modules/".
+	Name string
+	// Alias is the folder name when the package is installed under another
+	// name (npm alias `"x": "npm:y@1"`), otherwise empty.
+	Alias string
+	// Version is the installed version (for v1 git dependencies, the git URL).
+	Version   string
+	Resolved  string
+	Integrity string
+	// License is the `license` field as an SPDX-like string; old-style
+	// {"type": "MIT"} objects and arrays are folded into it.
+	License string
+	Source  Source
+
+	Dev, Optional, DevOptional, Peer, InBundle, Link bool
+	// HasInstallScript is meaningful only when the lockfile records it
+	// (see Lockfile.RecordsInstallScripts).
+	HasInstallScript bool
+	Workspace        bool
+	OS, CPU          []string
+
+	// Dependencies, OptionalDependencies, PeerDependencies and DevDependencies
+	// map a dependency name to its declared range. DevDependencies are set only
+	// on the root and on workspace packages.
+	Dependencies, OptionalDependencies, PeerDependencies, DevDependencies map[string]string
+
+	// Line is the 1-based line of the entry's key in the source file.
+	Line int
+}
+
+// DuplicateKey is an object key that appears twice in one JSON object.
+type DuplicateKey struct {
+	// Object is the JSON pointer of the object holding the key ("" is the root).
+	Object string
+	Key    string
+	// FirstLine and SecondLine are the 1-based lines of the two occurrences.
+	FirstLine, SecondLine int
+}
+
+// SourceKind classifies where a package's code comes from.
+type SourceKind int
+
+// Source kinds, from the `resolved` field (or `link`, `version` for v1 git deps).
+const (
+	// SourceMissing: no resolved URL recorded (common with some npm settings).
+	SourceMissing SourceKind = iota
+	// SourceRegistry: an https tarball in registry layout (/<name>/-/<file>.tgz).
+	SourceRegistry
+	// SourceTarball: an https URL that is not in registry layout.
+	SourceTarball
+	// SourceHTTP: any plain http:// URL.
+	SourceHTTP
+	// SourceGit: git+ssh, git+https, git://, github:, gitlab:, bitbucket:, gist:.
+	SourceGit
+	// SourceFile: file: tarball or directory.
+	SourceFile
+	// SourceLink: a symlink (`link: true`) to a folder of the project.
+	SourceLink
+)
+
+var sourceKindNames = [...]string{"missing", "registry", "tarball", "http", "git", "file", "link"}
+
+func (k SourceKind) String() string {
+	if int(k) < len(sourceKindNames) {
+		return sourceKindNames[k]
+	}
+	return "unknown"
+}
+
+// Source is the classified `resolved` of a package.
+type Source struct {
+	Kind SourceKind
+	// URL is the raw resolved value.
+	URL string
+	// Scheme and Host are lower-cased; empty for file, link and missing.
+	Scheme, Host string
+	// TarballName is the package name encoded in a registry-layout tarball path
+	// ("@scope/name" for /@scope/name/-/name-1.0.0.tgz), else empty.
+	TarballName string
+	// TarballVersion is the version encoded in the tarball file name, when it
+	// can be recovered, else empty.
+	TarballVersion string
+	// Commit is the git commit (the URL fragment) of a git source.
+	Commit string
+}
+
+// RecordsInstallScripts reports whether the lockfile format records
+// hasInstallScript. lockfileVersion 1 never did, so its absence there is
+// unknown, not false.
+func (l *Lockfile) RecordsInstallScripts() bool { return l.Version >= 2 }
+
+// RecordsLicenses reports whether the lockfile format records licenses.
+func (l *Lockfile) RecordsLicenses() bool { return l.Version >= 2 }
+
+// RecordsPlatform reports whether the lockfile format records os/cpu.
+func (l *Lockfile) RecordsPlatform() bool { return l.Version >= 2 }
+
+// Package returns the node installed at path, or nil.
+func (l *Lockfile) Package(path string) *Package {
+	if l.byPath == nil {
+		l.index()
+	}
+	return l.byPath[path]
+}
+
+func (l *Lockfile) index() {
+	l.byPath = make(map[string]*Package, len(l.Packages))
+	for _, p := range l.Packages {
+		l.byPath[p.Path] = p
+	}
+}
+
+// sortPackages orders Packages by Path and rebuilds the path index.
+func (l *Lockfile) sortPackages() {
+	sort.Slice(l.Packages, func(i, j int) bool { return l.Packages[i].Path < l.Packages[j].Path })
+	l.index()
+}
+
+// Resolve returns the node that npm's resolution would load when the package at
+// fromPath requires name: the nearest node_modules/name walking up from
+// fromPath ("" is the root), following npm's node_modules lookup. It returns nil
+// when nothing satisfies it. A link node is returned as is; see Target.
+func (l *Lockfile) Resolve(fromPath, name string) *Package {
+	if l.byPath == nil {
+		l.index()
+	}
+	dir := fromPath
+	for {
+		var candidate string
+		if dir == "" {
+			candidate = "node_modules/" + name
+		} else {
+			candidate = dir + "/node_modules/" + name
+		}
+		if p, ok := l.byPath[candidate]; ok {
+			return p
+		}
+		if dir == "" {
+			return nil
+		}
+		dir = parentDir(dir)
+	}
+}
+
+// Target follows a link node to the node it points at (its Resolved is the
+// target's path); any other node is returned unchanged. It returns nil when the
+// target is missing.
+func (l *Lockfile) Target(p *Package) *Package {
+	if p == nil || !p.Link {
+		return p
+	}
+	return l.Package(p.Resolved)
+}
+
+// parentDir returns the install location that contains dir's node_modules
+// lookup: "node_modules/a/node_modules/b" → "node_modules/a"; "node_modules/a"
+// and workspace folders → "" (the root).
+func parentDir(dir string) string {
+	i := strings.LastIndex(dir, "/node_modules/")
+	if i < 0 {
+		return ""
+	}
+	return dir[:i]
+}
+
+// DirectDependency reports how the root (or a workspace package) declares
+// dependency name: "prod", "dev", "optional", "peer", or "" when it does not.
+func DirectDependency(root *Package, name string) string {
+	if root == nil {
+		return ""
+	}
+	switch {
+	case has(root.Dependencies, name):
+		return "prod"
+	case has(root.OptionalDependencies, name):
+		return "optional"
+	case has(root.DevDependencies, name):
+		return "dev"
+	case has(root.PeerDependencies, name):
+		return "peer"
+	}
+	return ""
+}
+
+func has(m map[string]string, k string) bool {
+	_, ok := m[k]
+	return ok
+}

@@ -1,0 +1,391 @@
+// Package policy reads a repository's .github/lockreview.yml (always from the
+// base branch: a pull request can never loosen the policy that judges it),
+// supplies the defaults, applies accepted-risk entries to findings and decides
+// the check's conclusion. It is pure: the caller passes the clock.
+package policy
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/Masterminds/semver/v3"
+	"gopkg.in/yaml.v3"
+
+	"github.com/lockreview/lockreview/pkg/checks"
+)
+
+// FileName is where a repository keeps its policy, read from the base branch.
+const FileName = ".github/lockreview.yml"
+
+// MaxSize bounds the policy file; a larger one is invalid.
+const MaxSize = 1 << 20
+
+// ErrInvalid is the root of every policy parse error.
+var ErrInvalid = errors.New("invalid policy")
+
+// CommentMode says when the PR comment is posted.
+type CommentMode string
+
+// Comment modes.
+const (
+	CommentAlways     CommentMode = "always"
+	CommentOnFindings CommentMode = "on-findings"
+	CommentNever      CommentMode = "never"
+)
+
+// Policy is one repository's lockreview policy.
+type Policy struct {
+	// Version of the schema; only 1 exists.
+	Version int `yaml:"version"`
+	// FailOn is the lowest severity that fails the check; nil means never.
+	FailOn *checks.Severity `yaml:"-"`
+	// FailClosed makes a review that could not complete fail instead of neutral.
+	FailClosed bool        `yaml:"fail-closed"`
+	Comment    CommentMode `yaml:"comment"`
+
+	AllowedHosts   []string `yaml:"allowed-hosts"`
+	InternalScopes []string `yaml:"internal-scopes"`
+	InternalNames  []string `yaml:"internal-names"`
+	Licenses       struct {
+		Allow []string `yaml:"allow"`
+		Deny  []string `yaml:"deny"`
+	} `yaml:"licenses"`
+	// MinReleaseAge is read by the online checks (versions younger than it).
+	MinReleaseAge        time.Duration `yaml:"-"`
+	BroadUpdateThreshold int           `yaml:"broad-update-threshold"`
+	Checks               struct {
+		// Disable lists check IDs that do not run.
+		Disable []string `yaml:"disable"`
+		// Severity overrides a check's severity.
+		Severity map[string]checks.Severity `yaml:"severity"`
+	} `yaml:"checks"`
+	// Ignore lists accepted risks.
+	Ignore []Ignore `yaml:"ignore"`
+
+	// Raw fields decoded then validated.
+	FailOnRaw        string `yaml:"fail-on"`
+	MinReleaseAgeRaw string `yaml:"min-release-age"`
+}
+
+// Ignore accepts a risk: findings that match every field set here are
+// suppressed (still reported, marked accepted) until Expires.
+type Ignore struct {
+	// Package is the package name the entry applies to (required).
+	Package string `yaml:"package"`
+	// Versions is a semver range ("<2", "4.17.21"); empty means any version.
+	Versions string `yaml:"versions"`
+	// Check is a check ID; empty means any check.
+	Check string `yaml:"check"`
+	// Reason says why the risk is accepted (required).
+	Reason string `yaml:"reason"`
+	// Expires is the date (YYYY-MM-DD, UTC) from which the entry stops applying.
+	Expires string `yaml:"expires"`
+
+	Line        int                `yaml:"-"`
+	constraints *semver.Constraints
+	expires     time.Time
+}
+
+// Default returns the policy used when a repository has none.
+func Default() *Policy {
+	high := checks.High
+	return &Policy{
+		Version:              1,
+		FailOn:               &high,
+		Comment:              CommentAlways,
+		AllowedHosts:         slices.Clone(checks.DefaultAllowedHosts),
+		MinReleaseAge:        48 * time.Hour,
+		BroadUpdateThreshold: checks.DefaultBroadUpdateThreshold,
+	}
+}
+
+// Parse reads a policy file. Fields not set keep their defaults. Unknown
+// fields, wrong types, unknown check IDs and invalid values are errors that
+// name the line.
+func Parse(data []byte) (*Policy, error) {
+	if len(data) > MaxSize {
+		return nil, fmt.Errorf("%w: %s is %d bytes, over the %d byte limit", ErrInvalid, FileName, len(data), MaxSize)
+	}
+	p := Default()
+	p.FailOn = nil
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var root yaml.Node
+	if err := dec.Decode(&root); err != nil {
+		if errors.Is(err, io.EOF) {
+			high := checks.High
+			p.FailOn = &high
+			return p, nil // an empty file is the default policy
+		}
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, FileName, err)
+	}
+	if err := root.Decode(p); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, FileName, err)
+	}
+	if err := p.validate(&root); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrInvalid, FileName, err)
+	}
+	return p, nil
+}
+
+func (p *Policy) validate(root *yaml.Node) error {
+	var errs []error
+	if p.Version != 1 {
+		errs = append(errs, fmt.Errorf("line %d: version: want 1, got %d", line(root, "version"), p.Version))
+	}
+	switch strings.ToLower(p.FailOnRaw) {
+	case "":
+		high := checks.High
+		p.FailOn = &high
+	case "none", "never":
+		p.FailOn = nil
+	default:
+		s, err := checks.ParseSeverity(p.FailOnRaw)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("line %d: fail-on: %w", line(root, "fail-on"), err))
+		}
+		p.FailOn = &s
+	}
+	switch p.Comment {
+	case CommentAlways, CommentOnFindings, CommentNever:
+	case "":
+		p.Comment = CommentAlways
+	default:
+		errs = append(errs, fmt.Errorf("line %d: comment: want always, on-findings or never, got %q", line(root, "comment"), p.Comment))
+	}
+	if p.MinReleaseAgeRaw != "" {
+		d, err := parseAge(p.MinReleaseAgeRaw)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("line %d: min-release-age: %w", line(root, "min-release-age"), err))
+		}
+		p.MinReleaseAge = d
+	}
+	if p.BroadUpdateThreshold < 0 {
+		errs = append(errs, fmt.Errorf("line %d: broad-update-threshold: must not be negative", line(root, "broad-update-threshold")))
+	}
+	for _, s := range p.InternalScopes {
+		if !strings.HasPrefix(s, "@") || strings.Contains(s, "/") {
+			errs = append(errs, fmt.Errorf("line %d: internal-scopes: %q is not a scope like \"@acme\"", line(root, "internal-scopes"), s))
+		}
+	}
+	for _, id := range append(slices.Clone(p.Licenses.Allow), p.Licenses.Deny...) {
+		if strings.ContainsAny(id, " ()") {
+			errs = append(errs, fmt.Errorf("line %d: licenses: %q is not a single SPDX id", line(root, "licenses"), id))
+		}
+	}
+	known := checks.IDs()
+	for _, id := range p.Checks.Disable {
+		if !slices.Contains(known, id) {
+			errs = append(errs, fmt.Errorf("line %d: checks.disable: unknown check %q", line(root, "checks"), id))
+		}
+	}
+	for id := range p.Checks.Severity {
+		if !slices.Contains(known, id) {
+			errs = append(errs, fmt.Errorf("line %d: checks.severity: unknown check %q", line(root, "checks"), id))
+		}
+	}
+	ignoreLines := seqLines(root, "ignore")
+	for i := range p.Ignore {
+		ig := &p.Ignore[i]
+		if i < len(ignoreLines) {
+			ig.Line = ignoreLines[i]
+		}
+		if err := ig.compile(known); err != nil {
+			errs = append(errs, fmt.Errorf("line %d: ignore[%d]: %w", ig.Line, i, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (ig *Ignore) compile(known []string) error {
+	if ig.Package == "" {
+		return errors.New("package is required")
+	}
+	if strings.TrimSpace(ig.Reason) == "" {
+		return errors.New("reason is required: say why the risk is accepted")
+	}
+	if ig.Check != "" && !slices.Contains(known, ig.Check) {
+		return fmt.Errorf("unknown check %q", ig.Check)
+	}
+	if ig.Versions != "" {
+		c, err := semver.NewConstraint(ig.Versions)
+		if err != nil {
+			return fmt.Errorf("versions %q: %v", ig.Versions, err)
+		}
+		ig.constraints = c
+	}
+	if ig.Expires != "" {
+		t, err := time.Parse(time.DateOnly, ig.Expires)
+		if err != nil {
+			return fmt.Errorf("expires %q: want a date like 2026-12-31", ig.Expires)
+		}
+		ig.expires = t
+	}
+	return nil
+}
+
+// parseAge reads durations like "48h", "90m", "2d" or "1w".
+func parseAge(s string) (time.Duration, error) {
+	unit := time.Duration(0)
+	switch {
+	case strings.HasSuffix(s, "d"):
+		unit = 24 * time.Hour
+	case strings.HasSuffix(s, "w"):
+		unit = 7 * 24 * time.Hour
+	}
+	if unit != 0 {
+		var n int
+		if _, err := fmt.Sscanf(s[:len(s)-1], "%d", &n); err != nil || n < 0 || fmt.Sprint(n) != s[:len(s)-1] {
+			return 0, fmt.Errorf("%q is not a duration like 48h or 2d", s)
+		}
+		return time.Duration(n) * unit, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%q is not a duration like 48h or 2d", s)
+	}
+	return d, nil
+}
+
+// line returns the line of a top-level key, or 1.
+func line(root *yaml.Node, key string) int {
+	if m := mapping(root); m != nil {
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == key {
+				return m.Content[i].Line
+			}
+		}
+	}
+	return 1
+}
+
+func seqLines(root *yaml.Node, key string) []int {
+	m := mapping(root)
+	if m == nil {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key && m.Content[i+1].Kind == yaml.SequenceNode {
+			var out []int
+			for _, n := range m.Content[i+1].Content {
+				out = append(out, n.Line)
+			}
+			return out
+		}
+	}
+	return nil
+}
+
+func mapping(root *yaml.Node) *yaml.Node {
+	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		root = root.Content[0]
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil
+	}
+	return root
+}
+
+// CheckConfig returns the settings the checks read.
+func (p *Policy) CheckConfig() checks.Config {
+	c := checks.DefaultConfig()
+	if len(p.AllowedHosts) > 0 {
+		c.AllowedHosts = slices.Clone(p.AllowedHosts)
+	}
+	c.InternalScopes = slices.Clone(p.InternalScopes)
+	c.InternalNames = slices.Clone(p.InternalNames)
+	c.LicenseAllow = slices.Clone(p.Licenses.Allow)
+	c.LicenseDeny = slices.Clone(p.Licenses.Deny)
+	if p.BroadUpdateThreshold > 0 {
+		c.BroadUpdateThreshold = p.BroadUpdateThreshold
+	}
+	return c
+}
+
+// Enabled reports whether check id runs under this policy.
+func (p *Policy) Enabled(id string) bool { return !slices.Contains(p.Checks.Disable, id) }
+
+// Note is something the policy says about itself in the report, such as an
+// ignore entry that has expired.
+type Note struct {
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+}
+
+// Apply adjusts severities per the policy, marks findings accepted by an
+// unexpired ignore entry as suppressed, and returns notes about expired
+// entries that matched a finding. now is the review's clock.
+func (p *Policy) Apply(findings []checks.Finding, now time.Time) []Note {
+	var notes []Note
+	expiredSeen := map[int]bool{}
+	for i := range findings {
+		f := &findings[i]
+		if s, ok := p.Checks.Severity[f.Check]; ok {
+			f.Severity = s
+		}
+		for j := range p.Ignore {
+			ig := &p.Ignore[j]
+			if !ig.matches(f) {
+				continue
+			}
+			if !ig.expires.IsZero() && !now.Before(ig.expires) {
+				if !expiredSeen[j] {
+					expiredSeen[j] = true
+					notes = append(notes, Note{Line: ig.Line, Message: fmt.Sprintf("ignore entry for %s (%s) expired on %s and no longer applies", ig.Package, ig.Reason, ig.Expires)})
+				}
+				continue
+			}
+			f.Suppressed, f.SuppressedBy = true, ig.Reason
+			break
+		}
+	}
+	checks.Sort(findings)
+	return notes
+}
+
+func (ig *Ignore) matches(f *checks.Finding) bool {
+	if ig.Package != f.Package || (ig.Check != "" && ig.Check != f.Check) {
+		return false
+	}
+	if ig.constraints == nil {
+		return true
+	}
+	v, err := semver.NewVersion(f.Version)
+	return err == nil && ig.constraints.Check(v)
+}
+
+// Conclusion is the check run's outcome.
+type Conclusion string
+
+// Conclusions, as GitHub names them.
+const (
+	Success Conclusion = "success"
+	Neutral Conclusion = "neutral"
+	Failure Conclusion = "failure"
+)
+
+// Decide returns the conclusion for findings already passed through Apply.
+// Any unsuppressed finding at or above FailOn fails. A review that could not
+// complete (incomplete) is never a success: it is neutral, or a failure when
+// the policy is fail-closed.
+func (p *Policy) Decide(findings []checks.Finding, incomplete bool) Conclusion {
+	if p.FailOn != nil {
+		for _, f := range findings {
+			if !f.Suppressed && f.Severity >= *p.FailOn {
+				return Failure
+			}
+		}
+	}
+	if incomplete {
+		if p.FailClosed {
+			return Failure
+		}
+		return Neutral
+	}
+	return Success
+}

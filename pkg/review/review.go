@@ -1,0 +1,149 @@
+// Package review runs one review: from the bytes of each changed lockfile at
+// base and head, through parsing, comparison and the checks, to a Result that
+// the renderers in pkg/report turn into a comment, a check run, JSON or SARIF.
+// It knows nothing of GitHub; the CLI and the webhook both call it.
+package review
+
+import (
+	"errors"
+	"time"
+
+	"github.com/lockreview/lockreview/pkg/checks"
+	"github.com/lockreview/lockreview/pkg/diff"
+	"github.com/lockreview/lockreview/pkg/lockfile"
+	"github.com/lockreview/lockreview/pkg/policy"
+)
+
+// FilePair is one lockfile at the base and the head of a change. A nil side
+// means the file does not exist there (added or deleted).
+type FilePair struct {
+	Path       string
+	Base, Head []byte
+}
+
+// Request is one review's input.
+type Request struct {
+	Files []FilePair
+	// Policy judges the review; nil means policy.Default().
+	Policy *policy.Policy
+	// Now is the review's clock (for ignore-entry expiry); zero means time.Now().
+	Now time.Time
+}
+
+// FileResult is what the review found in one lockfile.
+type FileResult struct {
+	Path string
+	// Changes is nil when the file could not be parsed.
+	Changes *diff.Changes
+	// Err says why the file could not be reviewed; it names the file and side.
+	Err error
+}
+
+// Result is one review's outcome.
+type Result struct {
+	Files []FileResult
+	// Findings of all files, policy applied, highest severity first.
+	Findings []checks.Finding
+	// Notes are things the policy says about itself (expired ignore entries).
+	Notes      []policy.Note
+	Conclusion policy.Conclusion
+	// Incomplete is set when part of the review could not be done; Problems
+	// says what. An incomplete review is never a success.
+	Incomplete bool
+	Problems   []string
+	// Policy is the policy the review was judged by.
+	Policy *policy.Policy
+}
+
+// Reviewer runs reviews. The zero value is ready to use with no typosquat index.
+type Reviewer struct {
+	// Typosquat is the popular-name index for the typosquat check; nil
+	// disables that check.
+	Typosquat checks.TyposquatIndex
+	// ParseOptions are passed to lockfile.Parse (size and depth limits).
+	ParseOptions []lockfile.Option
+}
+
+// Run reviews every lockfile of the request. Unparseable input is recorded in
+// the Result (and fails it); Run returns an error only for a request it
+// cannot even start.
+func (r *Reviewer) Run(req Request) (*Result, error) {
+	pol := req.Policy
+	if pol == nil {
+		pol = policy.Default()
+	}
+	now := req.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	res := &Result{Policy: pol}
+	cfg := pol.CheckConfig()
+	cfg.Typosquat = r.Typosquat
+	inputError := false
+
+	for _, fp := range req.Files {
+		if fp.Path == "" {
+			return nil, errors.New("review request: a file pair has no path")
+		}
+		fr := FileResult{Path: fp.Path}
+		base, errBase := r.parse(fp.Path, "base", fp.Base)
+		head, errHead := r.parse(fp.Path, "head", fp.Head)
+		if err := errors.Join(errHead, errBase); err != nil {
+			fr.Err = err
+			inputError = true
+			res.Problems = append(res.Problems, err.Error())
+			res.Files = append(res.Files, fr)
+			continue
+		}
+		fr.Changes = diff.Compare(base, head)
+		res.Files = append(res.Files, fr)
+		res.Findings = append(res.Findings, checks.Run(&checks.Input{
+			Lockfile: fp.Path,
+			Changes:  fr.Changes,
+			Config:   cfg,
+		}, pol.Enabled)...)
+	}
+
+	res.Notes = pol.Apply(res.Findings, now)
+	res.Incomplete = inputError
+	res.Conclusion = pol.Decide(res.Findings, res.Incomplete)
+	if inputError {
+		// A lockfile that cannot be read is never waved through: npm may read
+		// it differently than we could, so the review fails.
+		res.Conclusion = policy.Failure
+	}
+	return res, nil
+}
+
+func (r *Reviewer) parse(path, side string, data []byte) (*lockfile.Lockfile, error) {
+	if data == nil {
+		return nil, nil
+	}
+	// The name given to Parse is what every error names: "package-lock.json at head".
+	return lockfile.Parse(path+" at "+side, data, r.ParseOptions...)
+}
+
+// Counts returns how many changes of each kind the result holds, over all files.
+func (res *Result) Counts() map[diff.Kind]int {
+	out := map[diff.Kind]int{}
+	for _, f := range res.Files {
+		if f.Changes == nil {
+			continue
+		}
+		for i := range f.Changes.List {
+			out[f.Changes.List[i].Kind]++
+		}
+	}
+	return out
+}
+
+// Active returns the findings not suppressed by policy.
+func (res *Result) Active() []checks.Finding {
+	var out []checks.Finding
+	for _, f := range res.Findings {
+		if !f.Suppressed {
+			out = append(out, f)
+		}
+	}
+	return out
+}
