@@ -260,5 +260,8 @@ func versionText(c *diff.Change) string {
 }
 
 // introduced reports whether the change brings code into the tree that the
-// base did not have: an addition or an update.
-func introduced(c *diff.Change) bool { return c.Kind == diff.Added || c.Kind == diff.Updated }
+// base did not have: an addition, or an update to a version the base did not
+// already install elsewhere.
+func introduced(c *diff.Change) bool {
+	return c.Kind == diff.Added || (c.Kind == diff.Updated && !c.Existing)
+}

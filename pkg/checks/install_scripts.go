@@ -31,6 +31,9 @@ func InstallScripts(in *Input) []Finding {
 	baseScripts := scriptsByVersion(base)
 	for i := range in.Changes.List {
 		c := &in.Changes.List[i]
+		if !introduced(c) {
+			continue
+		}
 		after := firstWith(c.After, func(p *lockfile.Package) bool { return p.HasInstallScript })
 		if after == nil {
 			continue

@@ -38,6 +38,7 @@ var nativeBuilders = map[string]string{
 // the package is expected to be native.
 func NativeAddons(in *Input) []Finding {
 	var out []Finding
+	var platformOnly []*diff.Change
 	for i := range in.Changes.List {
 		c := &in.Changes.List[i]
 		if !introduced(c) {
@@ -64,14 +65,73 @@ func NativeAddons(in *Input) []Finding {
 			if c.Kind == diff.Updated && len(c.Before) > 0 && (len(c.Before[0].OS) > 0 || len(c.Before[0].CPU) > 0) {
 				continue
 			}
-			if !in.head().RecordsPlatform() {
-				continue
+			if in.head().RecordsPlatform() {
+				platformOnly = append(platformOnly, c)
 			}
-			out = append(out, finding(c, Info, fmt.Sprintf("%s is a platform-specific package (%s): it ships a prebuilt binary", versionText(c), platform(n)),
-				"Expected for packages like esbuild or swc; make sure the parent package is one you meant to add."))
 		}
 	}
+	return append(out, platformPackages(in.head(), platformOnly)...)
+}
+
+// platformPackages reports new platform-specific binary packages, one finding
+// per package that pulls them in (esbuild's 23 @esbuild/* packages are one
+// finding, not 23).
+func platformPackages(head *lockfile.Lockfile, cs []*diff.Change) []Finding {
+	const fix = "Expected for packages like esbuild or swc; make sure the parent package is one you meant to add."
+	if len(cs) == 0 {
+		return nil
+	}
+	byParent := map[*lockfile.Package][]*diff.Change{}
+	var parents []*lockfile.Package
+	var out []Finding
+	for _, c := range cs {
+		n := c.Node()
+		parent := requirer(head, n)
+		if parent == nil {
+			out = append(out, finding(c, Info, fmt.Sprintf("%s is a platform-specific package (%s): it ships a prebuilt binary", versionText(c), platform(n)), fix))
+			continue
+		}
+		if byParent[parent] == nil {
+			parents = append(parents, parent)
+		}
+		byParent[parent] = append(byParent[parent], c)
+	}
+	for _, parent := range parents {
+		group := byParent[parent]
+		first := group[0]
+		if len(group) == 1 {
+			out = append(out, finding(first, Info, fmt.Sprintf("%s is a platform-specific package (%s) of %s: it ships a prebuilt binary", versionText(first), platform(first.Node()), parent.Name), fix))
+			continue
+		}
+		var names []string
+		for i, c := range group {
+			if i == 4 {
+				names = append(names, fmt.Sprintf("and %d more", len(group)-4))
+				break
+			}
+			names = append(names, c.Name)
+		}
+		out = append(out, Finding{
+			Severity: Info, Package: parent.Name, Version: parent.Version, Line: parent.Line, Path: parent.Path,
+			Message:     fmt.Sprintf("%s %s brings %d platform-specific binary packages (%s); npm installs only the one for the machine's os/cpu", parent.Name, parent.Version, len(group), strings.Join(names, ", ")),
+			Remediation: fix,
+			Values:      map[string]string{"count": fmt.Sprint(len(group))},
+		})
+	}
 	return out
+}
+
+// requirer returns the first node (by path) whose dependencies resolve to n.
+func requirer(l *lockfile.Lockfile, n *lockfile.Package) *lockfile.Package {
+	for _, p := range l.Packages {
+		if !hasDep(p, n.Name) {
+			continue
+		}
+		if l.Resolve(p.Path, n.Name) == n {
+			return p
+		}
+	}
+	return nil
 }
 
 func nativeDeps(p *lockfile.Package) []string {

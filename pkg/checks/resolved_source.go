@@ -138,8 +138,8 @@ func InsecureSources(in *Input) []Finding {
 		}
 		for _, n := range c.After {
 			s := n.Source
-			if !insecure(s) {
-				continue
+			if !insecure(s) || (c.Kind == diff.SourceChanged && slices.ContainsFunc(c.Before, func(b *lockfile.Package) bool { return b.Resolved == n.Resolved })) {
+				continue // an http URL the base already used is not new
 			}
 			f := finding(c, High, fmt.Sprintf("%s is fetched over %s (%s): anyone on the network path can swap it", versionText(c), s.Scheme, s.URL),
 				"Use an https (or git+ssh) URL; regenerating the lockfile with a current npm does this for registry packages.")
@@ -163,6 +163,7 @@ func InsecureSources(in *Input) []Finding {
 // from the registry and find out who edited it.
 func NameMismatch(in *Input) []Finding {
 	var out []Finding
+	seen := map[string]bool{} // one node can be in two changes (integrity and source)
 	for i := range in.Changes.List {
 		c := &in.Changes.List[i]
 		if c.Kind == diff.Removed {
@@ -170,9 +171,10 @@ func NameMismatch(in *Input) []Finding {
 		}
 		for _, n := range c.After {
 			s := n.Source
-			if s.TarballName == "" {
+			if s.TarballName == "" || seen[n.Path] {
 				continue
 			}
+			seen[n.Path] = true
 			var msg string
 			switch {
 			case !strings.EqualFold(s.TarballName, n.Name):

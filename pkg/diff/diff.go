@@ -85,6 +85,9 @@ type Change struct {
 	DirectKind string
 	// Dev: every node of this change is installed only for development.
 	Dev bool
+	// Existing: an update to a version the base tree already installed
+	// elsewhere (npm deduplicated onto it), so no new code enters the tree.
+	Existing bool
 }
 
 // Node returns the node a finding about the change should point at: the
@@ -210,6 +213,7 @@ func compareName(name string, base, head versions, bl, hl *lockfile.Lockfile) []
 		}
 		if pr.to != "" {
 			c.After = head[pr.to]
+			_, c.Existing = base[pr.to]
 		}
 		out = append(out, c)
 	}
@@ -320,11 +324,38 @@ func pairVersions(removed, added []string, base, head versions) []pair {
 		}
 	}
 	for _, r := range removed {
-		if !usedR[r] {
-			out = append(out, pair{r, ""})
+		if usedR[r] {
+			continue
 		}
+		// 4. a version that left the tree where its path now holds a version
+		// the base already had elsewhere (npm deduplicated onto it) is an
+		// update to that version: "lodash 4.17.11 → 4.17.15", not a removal.
+		out = append(out, pair{r, replacement(base[r], head)})
 	}
 	return out
+}
+
+// replacement returns the head version now installed at one of the paths of
+// nodes, or "".
+func replacement(nodes []*lockfile.Package, head versions) string {
+	paths := map[string]bool{}
+	for _, p := range nodes {
+		paths[p.Path] = true
+	}
+	var vs []string
+	for v, ps := range head {
+		for _, p := range ps {
+			if paths[p.Path] {
+				vs = append(vs, v)
+				break
+			}
+		}
+	}
+	if len(vs) == 0 {
+		return ""
+	}
+	sortVersions(vs)
+	return vs[len(vs)-1]
 }
 
 func major(v string) int64 {
