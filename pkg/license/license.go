@@ -10,6 +10,7 @@ package license
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -235,11 +236,31 @@ func Equal(a, b string) bool {
 	return Normalize(a) == Normalize(b)
 }
 
-// Normalize returns the canonical rendering of a license string.
+// Normalize returns the canonical rendering of a license string: upper case,
+// with the operands of each AND and OR sorted, so that "(MIT OR Apache-2.0)"
+// and "(apache-2.0 OR MIT)" normalize alike.
 func Normalize(s string) string {
 	s = strings.TrimSpace(s)
 	if e, err := Parse(s); err == nil {
-		return strings.ToUpper(e.String())
+		return e.canonical()
 	}
 	return strings.ToUpper(strings.Trim(s, "() "))
+}
+
+func (e *Expr) canonical() string {
+	if e.op == "" {
+		if e.with != "" {
+			return strings.ToUpper(e.id + " WITH " + e.with)
+		}
+		return strings.ToUpper(e.id)
+	}
+	parts := make([]string, len(e.children))
+	for i, c := range e.children {
+		parts[i] = c.canonical()
+		if c.op != "" {
+			parts[i] = "(" + parts[i] + ")"
+		}
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, " "+e.op+" ")
 }

@@ -86,7 +86,7 @@ type Ignore struct {
 	// Expires is the date (YYYY-MM-DD, UTC) from which the entry stops applying.
 	Expires string `yaml:"expires"`
 
-	Line        int                `yaml:"-"`
+	Line        int `yaml:"-"`
 	constraints *semver.Constraints
 	expires     time.Time
 }
@@ -113,10 +113,11 @@ func Parse(data []byte) (*Policy, error) {
 	}
 	p := Default()
 	p.FailOn = nil
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
+	// The node tree gives lines for validation messages; the strict decode
+	// (unknown fields are errors) fills the struct. yaml.Node.Decode ignores
+	// KnownFields, hence two passes over a file of at most MaxSize.
 	var root yaml.Node
-	if err := dec.Decode(&root); err != nil {
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&root); err != nil {
 		if errors.Is(err, io.EOF) {
 			high := checks.High
 			p.FailOn = &high
@@ -124,7 +125,9 @@ func Parse(data []byte) (*Policy, error) {
 		}
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, FileName, err)
 	}
-	if err := root.Decode(p); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(p); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, FileName, err)
 	}
 	if err := p.validate(&root); err != nil {

@@ -1,0 +1,401 @@
+package checks_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/lockreview/lockreview/pkg/checks"
+	"github.com/lockreview/lockreview/pkg/diff"
+	"github.com/lockreview/lockreview/pkg/lockfile"
+)
+
+// lock builds a lockfile of the given version from package entries
+// ("path": {...}) and the root's dependencies.
+func lock(t *testing.T, version int, rootDeps string, entries ...string) *lockfile.Lockfile {
+	t.Helper()
+	s := fmt.Sprintf(`{"name":"root","lockfileVersion":%d,"packages":{"":{"name":"root","dependencies":{%s}}`, version, rootDeps)
+	for _, e := range entries {
+		s += "," + e
+	}
+	s += "}}"
+	l, err := lockfile.Parse("package-lock.json", []byte(s))
+	if err != nil {
+		t.Fatalf("Parse: %v\n%s", err, s)
+	}
+	return l
+}
+
+// lockV1 builds a lockfileVersion 1 file from top-level dependency entries.
+func lockV1(t *testing.T, entries ...string) *lockfile.Lockfile {
+	t.Helper()
+	s := `{"name":"root","version":"1.0.0","lockfileVersion":1,"requires":true,"dependencies":{` + strings.Join(entries, ",") + `}}`
+	l, err := lockfile.Parse("package-lock.json", []byte(s))
+	if err != nil {
+		t.Fatalf("Parse: %v\n%s", err, s)
+	}
+	return l
+}
+
+// pkg renders one registry entry; extra fields are appended verbatim.
+func pkg(path, version string, extra ...string) string {
+	name := path
+	if i := strings.LastIndex(path, "node_modules/"); i >= 0 {
+		name = path[i+len("node_modules/"):]
+	}
+	file := name[strings.LastIndex(name, "/")+1:]
+	fields := []string{
+		fmt.Sprintf(`"version":%q`, version),
+		fmt.Sprintf(`"resolved":"https://registry.npmjs.org/%s/-/%s-%s.tgz"`, name, file, version),
+		fmt.Sprintf(`"integrity":"sha512-%s"`, strings.ReplaceAll(name+version, "/", "")),
+	}
+	fields = append(fields, extra...)
+	return fmt.Sprintf("%q:{%s}", path, strings.Join(fields, ","))
+}
+
+// raw renders an entry with exactly the given fields.
+func raw(path string, fields ...string) string {
+	return fmt.Sprintf("%q:{%s}", path, strings.Join(fields, ","))
+}
+
+type got struct {
+	Check, Severity, Package, Version, From, Target string
+}
+
+func run(t *testing.T, base, head *lockfile.Lockfile, cfg checks.Config, only string) []got {
+	t.Helper()
+	in := &checks.Input{Lockfile: "package-lock.json", Changes: diff.Compare(base, head), Config: cfg}
+	var out []got
+	for _, f := range checks.Run(in, func(id string) bool { return id == only }) {
+		if f.Message == "" || f.Lockfile != "package-lock.json" {
+			t.Errorf("finding without message or lockfile: %+v", f)
+		}
+		out = append(out, got{f.Check, f.Severity.String(), f.Package, f.Version, f.From, f.Target})
+	}
+	return out
+}
+
+type fakeIndex map[string]string // name → popular target
+
+func (f fakeIndex) Nearest(name string) (string, string, string, bool) {
+	t, ok := f[name]
+	return t, "edit-distance", "one letter differs", ok
+}
+
+func TestChecks(t *testing.T) {
+	def := checks.DefaultConfig()
+	withIndex := def
+	withIndex.Typosquat = fakeIndex{"crossenv": "cross-env"}
+	internalCfg := def
+	internalCfg.InternalScopes = []string{"@acme"}
+	internalCfg.InternalNames = []string{"acme-utils"}
+	licCfg := def
+	licCfg.LicenseDeny = []string{"GPL-3.0-only", "AGPL-3.0-only"}
+	allowCfg := def
+	allowCfg.LicenseAllow = []string{"MIT", "Apache-2.0", "ISC"}
+	broadCfg := def
+	broadCfg.BroadUpdateThreshold = 2
+
+	script := `"hasInstallScript":true`
+	tests := []struct {
+		name       string
+		check      string
+		base, head *lockfile.Lockfile
+		cfg        checks.Config
+		want       []got
+	}{
+		// install-script
+		{"install-script/new-package", "install-script",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/a", "1.0.0", script)), def,
+			[]got{{"install-script", "high", "a", "1.0.0", "", ""}}},
+		{"install-script/update-gains-script", "install-script",
+			lock(t, 2, ``, pkg("node_modules/es5-ext", "0.10.53")), lock(t, 2, ``, pkg("node_modules/es5-ext", "0.10.61", script)), def,
+			[]got{{"install-script", "high", "es5-ext", "0.10.61", "0.10.53", ""}}},
+		{"install-script/update-already-had-script-no-fire", "install-script",
+			lock(t, 3, ``, pkg("node_modules/esbuild", "0.24.0", script)), lock(t, 3, ``, pkg("node_modules/esbuild", "0.25.0", script)), def, nil},
+		{"install-script/v1-base-update-is-medium", "install-script",
+			lockV1(t, pkg("a", "1.0.0")), lock(t, 3, ``, pkg("node_modules/a", "1.1.0", script)), def,
+			[]got{{"install-script", "medium", "a", "1.1.0", "1.0.0", ""}}},
+		{"install-script/v1-to-v3-same-version-no-fire", "install-script",
+			lockV1(t, pkg("a", "1.0.0")), lock(t, 3, ``, pkg("node_modules/a", "1.0.0", script)), def, nil},
+		{"install-script/same-version-gains-flag", "install-script",
+			lock(t, 3, ``, pkg("node_modules/a", "1.0.0")), lock(t, 3, ``, pkg("node_modules/a", "1.0.0", script)), def,
+			[]got{{"install-script", "high", "a", "1.0.0", "", ""}}},
+		{"install-script/no-script-no-fire", "install-script",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/a", "1.0.0")), def, nil},
+
+		// integrity-changed / weak-integrity
+		{"integrity-changed/swap", "integrity-changed",
+			lock(t, 3, ``, pkg("node_modules/a", "1.0.0")),
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"https://registry.npmjs.org/a/-/a-1.0.0.tgz"`, `"integrity":"sha512-evil"`)), def,
+			[]got{{"integrity-changed", "critical", "a", "1.0.0", "", ""}}},
+		{"integrity-changed/integrity-omitted-no-fire", "integrity-changed",
+			lock(t, 3, ``, pkg("node_modules/a", "1.0.0")),
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`)), def, nil},
+		{"weak-integrity/sha1", "weak-integrity",
+			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"https://registry.npmjs.org/a/-/a-1.0.0.tgz"`, `"integrity":"sha1-abc="`)), def,
+			[]got{{"weak-integrity", "medium", "a", "1.0.0", "", ""}}},
+		{"weak-integrity/missing", "weak-integrity",
+			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"https://registry.npmjs.org/a/-/a-1.0.0.tgz"`)), def,
+			[]got{{"weak-integrity", "medium", "a", "1.0.0", "", ""}}},
+		{"weak-integrity/sha1-and-sha512-no-fire", "weak-integrity",
+			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"https://registry.npmjs.org/a/-/a-1.0.0.tgz"`, `"integrity":"sha1-abc= sha512-def"`)), def, nil},
+		{"weak-integrity/git-no-fire", "weak-integrity",
+			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"git+ssh://git@github.com/a/a.git#0123456789abcdef0123456789abcdef01234567"`)), def, nil},
+
+		// name-mismatch
+		{"name-mismatch/injection", "name-mismatch",
+			lock(t, 3, ``, pkg("node_modules/lodash", "4.17.21")),
+			lock(t, 3, ``, raw("node_modules/lodash", `"version":"4.17.21"`, `"resolved":"https://registry.npmjs.org/lodahs/-/lodahs-1.0.0.tgz"`, `"integrity":"sha512-x"`)), def,
+			[]got{{"name-mismatch", "critical", "lodash", "4.17.21", "", ""}}},
+		{"name-mismatch/version", "name-mismatch",
+			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.1"`, `"resolved":"https://registry.npmjs.org/a/-/a-0.0.9.tgz"`, `"integrity":"sha512-x"`)), def,
+			[]got{{"name-mismatch", "critical", "a", "1.0.1", "", ""}}},
+		{"name-mismatch/scoped-ok", "name-mismatch",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/@babel/core", "7.22.8")), def, nil},
+		{"name-mismatch/alias-ok", "name-mismatch",
+			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/str", `"name":"string-width"`, `"version":"4.2.3"`, `"resolved":"https://registry.npmjs.org/string-width/-/string-width-4.2.3.tgz"`, `"integrity":"sha512-x"`)), def, nil},
+
+		// source-changed / resolved-changed / non-registry-source / insecure-source
+		{"source-changed/registry-to-git-fork", "source-changed",
+			lock(t, 3, ``, pkg("node_modules/a", "1.0.0")),
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.1"`, `"resolved":"git+ssh://git@github.com/evil/a.git#0123456789abcdef0123456789abcdef01234567"`)), def,
+			[]got{{"source-changed", "high", "a", "1.0.1", "1.0.0", ""}}},
+		{"source-changed/other-host", "source-changed",
+			lock(t, 3, ``, pkg("node_modules/a", "1.0.0")),
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.1"`, `"resolved":"https://npm.evil.example/a/-/a-1.0.1.tgz"`, `"integrity":"sha512-x"`)), def,
+			[]got{{"source-changed", "high", "a", "1.0.1", "1.0.0", ""}}},
+		{"source-changed/same-registry-no-fire", "source-changed",
+			lock(t, 3, ``, pkg("node_modules/a", "1.0.0")), lock(t, 3, ``, pkg("node_modules/a", "1.0.1")), def, nil},
+		{"resolved-changed/other-url", "resolved-changed",
+			lock(t, 3, ``, pkg("node_modules/a", "1.0.0")),
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"https://mirror.example/a-1.0.0.tgz"`, `"integrity":"sha512-a1.0.0"`)), def,
+			[]got{{"resolved-changed", "high", "a", "1.0.0", "", ""}}},
+		{"resolved-changed/http-to-https-is-low", "resolved-changed",
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"http://registry.npmjs.org/a/-/a-1.0.0.tgz"`, `"integrity":"sha512-a"`)),
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"https://registry.npmjs.org/a/-/a-1.0.0.tgz"`, `"integrity":"sha512-a"`)), def,
+			[]got{{"resolved-changed", "low", "a", "1.0.0", "", ""}}},
+		{"resolved-changed/https-to-http-is-high", "resolved-changed",
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"https://registry.npmjs.org/a/-/a-1.0.0.tgz"`, `"integrity":"sha512-a"`)),
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"http://registry.npmjs.org/a/-/a-1.0.0.tgz"`, `"integrity":"sha512-a"`)), def,
+			[]got{{"resolved-changed", "high", "a", "1.0.0", "", ""}}},
+		{"resolved-changed/git-https-to-ssh-same-commit-is-low", "resolved-changed",
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"git+https://github.com/o/a.git#0123456789abcdef0123456789abcdef01234567"`)),
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"git+ssh://git@github.com/o/a.git#0123456789abcdef0123456789abcdef01234567"`)), def,
+			[]got{{"resolved-changed", "low", "a", "1.0.0", "", ""}}},
+		{"resolved-changed/git-other-commit-is-high", "resolved-changed",
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"git+https://github.com/o/a.git#0123456789abcdef0123456789abcdef01234567"`)),
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"git+ssh://git@github.com/o/a.git#fedcba9876543210fedcba9876543210fedcba98"`)), def,
+			[]got{{"resolved-changed", "high", "a", "1.0.0", "", ""}}},
+		{"non-registry-source/git", "non-registry-source",
+			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"git+ssh://git@github.com/o/a.git#0123456789abcdef0123456789abcdef01234567"`)), def,
+			[]got{{"non-registry-source", "medium", "a", "1.0.0", "", ""}}},
+		{"non-registry-source/tarball-host", "non-registry-source",
+			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"https://cdn.example.com/a.tgz"`, `"integrity":"sha512-x"`)), def,
+			[]got{{"non-registry-source", "medium", "a", "1.0.0", "", ""}}},
+		{"non-registry-source/registry-not-allowed", "non-registry-source",
+			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"https://registry.yarnpkg.com/a/-/a-1.0.0.tgz"`, `"integrity":"sha512-x"`)), def,
+			[]got{{"non-registry-source", "medium", "a", "1.0.0", "", ""}}},
+		{"non-registry-source/npm-registry-no-fire", "non-registry-source",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/a", "1.0.0")), def, nil},
+		{"non-registry-source/missing-resolved-no-fire", "non-registry-source",
+			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"integrity":"sha512-x"`)), def, nil},
+		{"insecure-source/http", "insecure-source",
+			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"http://registry.npmjs.org/a/-/a-1.0.0.tgz"`, `"integrity":"sha512-x"`)), def,
+			[]got{{"insecure-source", "high", "a", "1.0.0", "", ""}}},
+		{"insecure-source/git-protocol", "insecure-source",
+			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"git://github.com/o/a.git#0123456789abcdef0123456789abcdef01234567"`)), def,
+			[]got{{"insecure-source", "high", "a", "1.0.0", "", ""}}},
+		{"insecure-source/unchanged-http-no-fire", "insecure-source",
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"http://registry.npmjs.org/a/-/a-1.0.0.tgz"`, `"integrity":"sha512-x"`)),
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"http://registry.npmjs.org/a/-/a-1.0.0.tgz"`, `"integrity":"sha512-x"`)), def, nil},
+
+		// typosquat
+		{"typosquat/new-name", "typosquat",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/crossenv", "6.1.1")), withIndex,
+			[]got{{"typosquat", "high", "crossenv", "6.1.1", "", "cross-env"}}},
+		{"typosquat/name-already-in-base-no-fire", "typosquat",
+			lock(t, 3, ``, pkg("node_modules/crossenv", "6.1.0")), lock(t, 3, ``, pkg("node_modules/crossenv", "6.1.0"), pkg("node_modules/x/node_modules/crossenv", "7.0.0"), pkg("node_modules/x", "1.0.0")), withIndex, nil},
+		{"typosquat/no-index-no-fire", "typosquat",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/crossenv", "6.1.1")), def, nil},
+
+		// dependency-confusion
+		{"dependency-confusion/internal-scope-from-npm", "dependency-confusion",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/@acme/auth", "9.9.9")), internalCfg,
+			[]got{{"dependency-confusion", "critical", "@acme/auth", "9.9.9", "", ""}}},
+		{"dependency-confusion/internal-name-from-npm", "dependency-confusion",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/acme-utils", "1.0.0")), internalCfg,
+			[]got{{"dependency-confusion", "critical", "acme-utils", "1.0.0", "", ""}}},
+		{"dependency-confusion/internal-registry-no-fire", "dependency-confusion",
+			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/@acme/auth", `"version":"1.0.0"`, `"resolved":"https://npm.acme.internal/@acme/auth/-/auth-1.0.0.tgz"`, `"integrity":"sha512-x"`)), internalCfg, nil},
+		{"dependency-confusion/other-scope-no-fire", "dependency-confusion",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/@acmecorp/x", "1.0.0")), internalCfg, nil},
+
+		// license-changed / license-policy
+		{"license-changed/mit-to-bsd", "license-changed",
+			lock(t, 3, ``, pkg("node_modules/fast-uri", "3.0.2", `"license":"MIT"`)), lock(t, 3, ``, pkg("node_modules/fast-uri", "3.0.3", `"license":"BSD-3-Clause"`)), def,
+			[]got{{"license-changed", "medium", "fast-uri", "3.0.3", "3.0.2", ""}}},
+		{"license-changed/dropped-is-low", "license-changed",
+			lock(t, 3, ``, pkg("node_modules/a", "1.0.0", `"license":"MIT"`)), lock(t, 3, ``, pkg("node_modules/a", "1.0.1")), def,
+			[]got{{"license-changed", "low", "a", "1.0.1", "1.0.0", ""}}},
+		{"license-changed/same-expression-reordered-no-fire", "license-changed",
+			lock(t, 3, ``, pkg("node_modules/a", "1.0.0", `"license":"(MIT OR Apache-2.0)"`)), lock(t, 3, ``, pkg("node_modules/a", "1.0.1", `"license":"(Apache-2.0 OR MIT)"`)), def, nil},
+		{"license-changed/v1-base-no-fire", "license-changed",
+			lockV1(t, pkg("a", "1.0.0")), lock(t, 3, ``, pkg("node_modules/a", "1.0.1", `"license":"MIT"`)), def, nil},
+		{"license-policy/denied", "license-policy",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/a", "1.0.0", `"license":"GPL-3.0-only"`)), licCfg,
+			[]got{{"license-policy", "high", "a", "1.0.0", "", ""}}},
+		{"license-policy/or-with-allowed-branch-no-fire", "license-policy",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/a", "1.0.0", `"license":"(MIT OR GPL-3.0-only)"`)), licCfg, nil},
+		{"license-policy/and-with-denied", "license-policy",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/a", "1.0.0", `"license":"(MIT AND AGPL-3.0-only)"`)), licCfg,
+			[]got{{"license-policy", "high", "a", "1.0.0", "", ""}}},
+		{"license-policy/not-allowed", "license-policy",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/a", "1.0.0", `"license":"BSD-3-Clause"`)), allowCfg,
+			[]got{{"license-policy", "high", "a", "1.0.0", "", ""}}},
+		{"license-policy/allowed-case-insensitive", "license-policy",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/a", "1.0.0", `"license":"mit"`)), allowCfg, nil},
+		{"license-policy/unlicensed-under-allow-is-low", "license-policy",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/a", "1.0.0", `"license":"SEE LICENSE IN LICENSE.md"`)), allowCfg,
+			[]got{{"license-policy", "low", "a", "1.0.0", "", ""}}},
+
+		// native-addon
+		{"native-addon/new-node-gyp-dependency", "native-addon",
+			lock(t, 3, ``, pkg("node_modules/a", "1.0.0")), lock(t, 3, ``, pkg("node_modules/a", "1.1.0", `"dependencies":{"node-gyp-build":"^4"}`)), def,
+			[]got{{"native-addon", "low", "a", "1.1.0", "1.0.0", ""}}},
+		{"native-addon/already-native-no-fire", "native-addon",
+			lock(t, 3, ``, pkg("node_modules/a", "1.0.0", `"dependencies":{"nan":"^2"}`)), lock(t, 3, ``, pkg("node_modules/a", "1.1.0", `"dependencies":{"nan":"^2"}`)), def, nil},
+		{"native-addon/platform-packages-grouped", "native-addon",
+			lock(t, 3, ``), lock(t, 3, ``,
+				pkg("node_modules/esbuild", "0.25.1", `"optionalDependencies":{"@esbuild/linux-x64":"0.25.1","@esbuild/darwin-arm64":"0.25.1"}`),
+				pkg("node_modules/@esbuild/linux-x64", "0.25.1", `"optional":true`, `"os":["linux"]`, `"cpu":["x64"]`),
+				pkg("node_modules/@esbuild/darwin-arm64", "0.25.1", `"optional":true`, `"os":["darwin"]`, `"cpu":["arm64"]`)), def,
+			[]got{{"native-addon", "info", "esbuild", "0.25.1", "", ""}}},
+
+		// broad-update
+		{"broad-update/over-threshold", "broad-update",
+			lock(t, 3, `"top":"^1"`, pkg("node_modules/top", "1.0.0", `"dependencies":{"t1":"*","t2":"*","t3":"*"}`), pkg("node_modules/t1", "1.0.0"), pkg("node_modules/t2", "1.0.0"), pkg("node_modules/t3", "1.0.0")),
+			lock(t, 3, `"top":"^1"`, pkg("node_modules/top", "1.0.0", `"dependencies":{"t1":"*","t2":"*","t3":"*"}`), pkg("node_modules/t1", "2.0.0"), pkg("node_modules/t2", "1.1.0"), pkg("node_modules/t3", "1.0.1")), broadCfg,
+			[]got{{"broad-update", "medium", "top", "1.0.0", "", ""}}},
+		{"broad-update/under-threshold-no-fire", "broad-update",
+			lock(t, 3, ``, pkg("node_modules/t1", "1.0.0")), lock(t, 3, ``, pkg("node_modules/t1", "2.0.0")), broadCfg, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if !slices.Contains(checks.IDs(), tc.check) {
+				t.Fatalf("unknown check %q", tc.check)
+			}
+			if diff := cmp.Diff(tc.want, run(t, tc.base, tc.head, tc.cfg, tc.check)); diff != "" {
+				t.Errorf("%s diff (-want +got):\n%s", tc.check, diff)
+			}
+		})
+	}
+}
+
+func TestDuplicateKeys(t *testing.T) {
+	data := []byte(`{"name":"r","lockfileVersion":3,"packages":{"":{"name":"r"},
+"node_modules/a":{"version":"1.0.0","resolved":"https://registry.npmjs.org/a/-/a-1.0.0.tgz","integrity":"sha512-x"},
+"node_modules/a":{"version":"1.0.0","resolved":"https://evil.example/a.tgz","integrity":"sha512-y"}}}`)
+	head, err := lockfile.Parse("package-lock.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &checks.Input{Lockfile: "package-lock.json", Changes: diff.Compare(nil, head), Config: checks.DefaultConfig()}
+	fs := checks.DuplicateKeys(in)
+	if len(fs) != 1 {
+		t.Fatalf("DuplicateKeys = %+v, want one finding", fs)
+	}
+	f := fs[0]
+	if f.Severity != checks.Critical || f.Package != "a" || f.Line != 3 || !strings.Contains(f.Message, "lines 2 and 3") {
+		t.Errorf("DuplicateKeys finding = %+v", f)
+	}
+	// The same duplicate already in the base is reported, but not as critical.
+	in.Changes = diff.Compare(head, head)
+	if fs := checks.DuplicateKeys(in); len(fs) != 1 || fs[0].Severity != checks.Medium {
+		t.Errorf("pre-existing duplicate = %+v, want one medium finding", fs)
+	}
+}
+
+func scenario(t *testing.T, name string) *diff.Changes {
+	t.Helper()
+	dir := filepath.Join("..", "..", "testdata", "lockfiles", name)
+	var ls [2]*lockfile.Lockfile
+	for i, side := range []string{"base", "head"} {
+		data, err := os.ReadFile(filepath.Join(dir, side+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ls[i], err = lockfile.Parse(side+".json", data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return diff.Compare(ls[0], ls[1])
+}
+
+// TestRealScenarios pins what the checks report on real dependency updates and
+// on the crafted attacks derived from them (testdata/README.md): every attack
+// is caught, and ordinary updates raise nothing above low.
+func TestRealScenarios(t *testing.T) {
+	cfg := checks.DefaultConfig()
+	cfg.Typosquat = fakeIndex{"crossenv": "cross-env"}
+	type key struct{ Check, Severity, Package string }
+	tests := map[string][]key{
+		"v1-octokit-webhooks-dependabot-lodash": {
+			{"resolved-changed", "low", "callsites"}, {"resolved-changed", "low", "minimist"}},
+		"v2-octokit-webhooks-es5-ext-install-script": {
+			{"source-changed", "high", "@apidevtools/json-schema-ref-parser"},
+			{"install-script", "high", "es5-ext"},
+			{"non-registry-source", "medium", "@apidevtools/json-schema-ref-parser"}},
+		"v2-octokit-webhooks-git-resolved-ssh":              {{"resolved-changed", "low", "@apidevtools/json-schema-ref-parser"}},
+		"v3-octokit-webhooks-license-change":                {{"license-changed", "medium", "fast-uri"}},
+		"v3-workspaces-npm-cli-dependabot-babel-traverse":   nil,
+		"attack-integrity-swap":                             {{"integrity-changed", "critical", "undici"}},
+		"attack-typosquat":                                  {{"install-script", "high", "crossenv"}, {"typosquat", "high", "crossenv"}},
+		"attack-lockfile-injection":                         {{"integrity-changed", "critical", "lodash"}, {"name-mismatch", "critical", "lodash"}, {"resolved-changed", "high", "lodash"}},
+		"attack-duplicate-key":                              {{"duplicate-key", "critical", "lodash"}, {"integrity-changed", "critical", "lodash"}, {"resolved-changed", "high", "lodash"}},
+		"v3-workspaces-prometheus-dependabot-vite":          {{"install-script", "high", "esbuild"}, {"native-addon", "info", "esbuild"}},
+		"v2-large-woocommerce-blocks-dependabot":            {{"install-script", "high", "fsevents"}, {"install-script", "high", "fsevents"}, {"broad-update", "medium", "@woocommerce/e2e-utils"}, {"native-addon", "low", "fsevents"}, {"native-addon", "info", "fsevents"}},
+		"v3-octokit-webhooks-modernize-esbuild":             {{"install-script", "high", "esbuild"}, {"install-script", "high", "fsevents"}, {"broad-update", "medium", "tsx"}, {"native-addon", "info", "esbuild"}, {"native-addon", "info", "fsevents"}},
+	}
+	for name, want := range tests {
+		t.Run(name, func(t *testing.T) {
+			in := &checks.Input{Lockfile: "package-lock.json", Changes: scenario(t, name), Config: cfg}
+			var gotKeys []key
+			for _, f := range checks.Run(in, nil) {
+				gotKeys = append(gotKeys, key{f.Check, f.Severity.String(), f.Package})
+				if f.Line <= 0 {
+					t.Errorf("finding without a line: %+v", f)
+				}
+			}
+			if diff := cmp.Diff(want, gotKeys); diff != "" {
+				t.Errorf("findings diff (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestAllIDsAreStableKebabCase(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range checks.All() {
+		if seen[c.ID] || c.ID != strings.ToLower(c.ID) || strings.ContainsAny(c.ID, " _") || c.Summary == "" || c.Run == nil {
+			t.Errorf("check %+v: IDs must be unique kebab-case with a summary and a func", c.ID)
+		}
+		seen[c.ID] = true
+	}
+}
+
+func TestParseSeverity(t *testing.T) {
+	for _, s := range []string{"info", "low", "MEDIUM", "High", "critical"} {
+		if _, err := checks.ParseSeverity(s); err != nil {
+			t.Errorf("ParseSeverity(%q): %v", s, err)
+		}
+	}
+	if _, err := checks.ParseSeverity("severe"); err == nil {
+		t.Error("ParseSeverity(severe) = nil error")
+	}
+}

@@ -1,0 +1,157 @@
+package policy_test
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/lockreview/lockreview/pkg/checks"
+	"github.com/lockreview/lockreview/pkg/policy"
+)
+
+func TestParseFull(t *testing.T) {
+	data, err := os.ReadFile("testdata/full.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := policy.Parse(data)
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if p.FailOn == nil || *p.FailOn != checks.Medium || !p.FailClosed || p.Comment != policy.CommentOnFindings {
+		t.Errorf("fail-on/fail-closed/comment = %v %v %v", p.FailOn, p.FailClosed, p.Comment)
+	}
+	if p.MinReleaseAge != 72*time.Hour || p.BroadUpdateThreshold != 80 {
+		t.Errorf("min-release-age = %v, broad-update-threshold = %d", p.MinReleaseAge, p.BroadUpdateThreshold)
+	}
+	if p.Enabled("native-addon") || !p.Enabled("install-script") {
+		t.Errorf("Enabled: native-addon should be disabled, install-script enabled")
+	}
+	cfg := p.CheckConfig()
+	want := checks.Config{
+		AllowedHosts:         []string{"registry.npmjs.org", "npm.acme.internal"},
+		InternalScopes:       []string{"@acme"},
+		InternalNames:        []string{"acme-utils"},
+		LicenseAllow:         []string{"MIT", "Apache-2.0", "ISC", "BSD-2-Clause", "BSD-3-Clause"},
+		LicenseDeny:          []string{"AGPL-3.0-only"},
+		BroadUpdateThreshold: 80,
+	}
+	if diff := cmp.Diff(want, cfg); diff != "" {
+		t.Errorf("CheckConfig diff (-want +got):\n%s", diff)
+	}
+	if p.Ignore[0].Line != 19 || p.Ignore[1].Line != 23 {
+		t.Errorf("ignore lines = %d, %d; want 19, 23", p.Ignore[0].Line, p.Ignore[1].Line)
+	}
+}
+
+func TestParseDefaults(t *testing.T) {
+	for _, in := range []string{"", "version: 1\n", "# only a comment\n"} {
+		p, err := policy.Parse([]byte(in))
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", in, err)
+		}
+		if p.FailOn == nil || *p.FailOn != checks.High || p.Comment != policy.CommentAlways || p.MinReleaseAge != 48*time.Hour {
+			t.Errorf("Parse(%q) defaults = %+v", in, p)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := map[string]string{
+		"version: 2\n":                                                                "line 1: version: want 1",
+		"version: 1\nfail-on: severe\n":                                               "line 2: fail-on: unknown severity",
+		"version: 1\nunknown-field: x\n":                                              "line 2: field unknown-field not found",
+		"version: 1\ncomment: sometimes\n":                                            "line 2: comment",
+		"version: 1\nmin-release-age: soon\n":                                         "line 2: min-release-age",
+		"version: 1\ninternal-scopes: [acme]\n":                                       "internal-scopes: \"acme\" is not a scope",
+		"version: 1\nchecks:\n  disable: [nope]\n":                                    "unknown check \"nope\"",
+		"version: 1\nignore:\n  - package: a\n":                                       "line 3: ignore[0]: reason is required",
+		"version: 1\nignore:\n  - package: a\n    reason: r\n    versions: '>>1'\n":   "versions",
+		"version: 1\nignore:\n  - package: a\n    reason: r\n    expires: tomorrow\n": "expires",
+		"version: 1\nlicenses:\n  deny: [MIT OR ISC]\n":                               "not a single SPDX id",
+		"version: [1\n": "yaml",
+		"- a\n- b\n":    "cannot unmarshal",
+	}
+	for in, want := range tests {
+		_, err := policy.Parse([]byte(in))
+		if !errors.Is(err, policy.ErrInvalid) || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), policy.FileName) {
+			t.Errorf("Parse(%q) error = %v, want ErrInvalid naming %s and containing %q", in, err, policy.FileName, want)
+		}
+	}
+	if _, err := policy.Parse(make([]byte, policy.MaxSize+1)); !errors.Is(err, policy.ErrInvalid) {
+		t.Errorf("oversized policy: %v", err)
+	}
+}
+
+func TestApplyAndDecide(t *testing.T) {
+	data, _ := os.ReadFile("testdata/full.yml")
+	p, err := policy.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	findings := []checks.Finding{
+		{Check: "install-script", Severity: checks.High, Package: "esbuild", Version: "0.25.1"},
+		{Check: "install-script", Severity: checks.High, Package: "esbuild", Version: "0.19.0"},
+		{Check: "install-script", Severity: checks.High, Package: "fsevents", Version: "2.3.3"},
+		{Check: "license-changed", Severity: checks.Medium, Package: "fast-uri", Version: "3.0.3"},
+	}
+	notes := p.Apply(findings, now)
+	got := map[string]string{}
+	for _, f := range findings {
+		got[f.Package+"@"+f.Version] = f.Severity.String() + map[bool]string{true: " suppressed"}[f.Suppressed]
+	}
+	want := map[string]string{
+		"esbuild@0.25.1": "high suppressed",
+		"esbuild@0.19.0": "high",
+		"fsevents@2.3.3": "high", // its entry expired on 2026-06-30
+		"fast-uri@3.0.3": "low",  // severity override
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Apply diff (-want +got):\n%s", diff)
+	}
+	if len(notes) != 1 || notes[0].Line != 23 || !strings.Contains(notes[0].Message, "expired on 2026-06-30") {
+		t.Errorf("notes = %+v, want one about the expired fsevents entry", notes)
+	}
+	if c := p.Decide(findings, false); c != policy.Failure {
+		t.Errorf("Decide = %v, want failure (unsuppressed high findings)", c)
+	}
+
+	lenient := policy.Default()
+	if c := lenient.Decide([]checks.Finding{{Severity: checks.Medium}}, false); c != policy.Success {
+		t.Errorf("default Decide(medium) = %v, want success", c)
+	}
+	if c := lenient.Decide(nil, true); c != policy.Neutral {
+		t.Errorf("default Decide(incomplete) = %v, want neutral", c)
+	}
+	lenient.FailClosed = true
+	if c := lenient.Decide(nil, true); c != policy.Failure {
+		t.Errorf("fail-closed Decide(incomplete) = %v, want failure", c)
+	}
+	lenient.FailOn = nil
+	if c := lenient.Decide([]checks.Finding{{Severity: checks.Critical}}, false); c != policy.Success {
+		t.Errorf("fail-on none Decide(critical) = %v, want success", c)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	data, _ := os.ReadFile("testdata/full.yml")
+	f.Add(data)
+	f.Add([]byte("version: 1\nfail-on: low\n"))
+	f.Add([]byte("ignore:\n  - {package: a, reason: b, versions: '<2'}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := policy.Parse(data)
+		if err != nil {
+			if !errors.Is(err, policy.ErrInvalid) {
+				t.Fatalf("error not under ErrInvalid: %v", err)
+			}
+			return
+		}
+		p.Apply([]checks.Finding{{Check: "install-script", Package: "a", Version: "1.0.0"}}, time.Unix(0, 0))
+		p.Decide(nil, true)
+	})
+}
