@@ -27,7 +27,7 @@ func BroadUpdate(in *Input) []Finding {
 	}
 	counts := map[string]int{}
 	total := 0
-	changed := map[string]bool{} // head paths of added/updated nodes
+	changed := map[string]int{} // head path of an added/updated node → its change
 	for i := range in.Changes.List {
 		c := &in.Changes.List[i]
 		if c.Direct {
@@ -45,7 +45,7 @@ func BroadUpdate(in *Input) []Finding {
 		}
 		total++
 		for _, n := range c.After {
-			changed[n.Path] = true
+			changed[n.Path] = i
 		}
 	}
 	if total <= threshold {
@@ -86,7 +86,7 @@ func BroadUpdate(in *Input) []Finding {
 	return []Finding{f}
 }
 
-// Puller is a direct dependency and how many changed nodes it reaches.
+// Puller is a direct dependency and how many changes it reaches.
 type Puller struct {
 	Name, Path string
 	Count      int
@@ -94,32 +94,53 @@ type Puller struct {
 
 // Pullers returns the direct dependencies of l (of the root and of each
 // workspace; for lockfileVersion 1, the top-level packages nothing else
-// requires) with how many of the changed install paths each reaches through
-// npm's resolution, most first.
-func Pullers(l *lockfile.Lockfile, changed map[string]bool) []Puller {
+// requires) with how many distinct changes each reaches through npm's
+// resolution, most first. changed maps an install path to its change.
+func Pullers(l *lockfile.Lockfile, changed map[string]int) []Puller {
+	// Resolve every dependency edge once, then walk from each direct
+	// dependency over node indexes with a generation-stamped visited list.
+	index := make(map[*lockfile.Package]int, len(l.Packages))
+	for i, p := range l.Packages {
+		index[p] = i
+	}
+	edges := make([][]int32, len(l.Packages))
+	changeOf := make([]int, len(l.Packages))
+	for i, p := range l.Packages {
+		changeOf[i] = -1
+		if id, ok := changed[p.Path]; ok {
+			changeOf[i] = id
+		}
+		forEachDep(p, func(name string) {
+			if q := l.Target(l.Resolve(p.Path, name)); q != nil {
+				edges[i] = append(edges[i], int32(index[q]))
+			}
+		})
+	}
+	visited := make([]int, len(l.Packages))
 	var out []Puller
-	for _, d := range directNodes(l) {
-		seen := map[string]bool{}
-		stack := []*lockfile.Package{d}
-		n := 0
+	var stack []int32
+	for gen, d := range directNodes(l) {
+		stamp := gen + 1
+		reached := map[int]bool{}
+		stack = append(stack[:0], int32(index[d]))
 		for len(stack) > 0 {
-			p := stack[len(stack)-1]
+			i := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			if seen[p.Path] {
+			if visited[i] == stamp {
 				continue
 			}
-			seen[p.Path] = true
-			if changed[p.Path] {
-				n++
+			visited[i] = stamp
+			if id := changeOf[i]; id >= 0 {
+				reached[id] = true
 			}
-			forEachDep(p, func(name string) {
-				if q := l.Target(l.Resolve(p.Path, name)); q != nil && !seen[q.Path] {
-					stack = append(stack, q)
+			for _, j := range edges[i] {
+				if visited[j] != stamp {
+					stack = append(stack, j)
 				}
-			})
+			}
 		}
-		if n > 0 {
-			out = append(out, Puller{Name: d.Name, Path: d.Path, Count: n})
+		if len(reached) > 0 {
+			out = append(out, Puller{Name: d.Name, Path: d.Path, Count: len(reached)})
 		}
 	}
 	slices.SortFunc(out, func(a, b Puller) int {

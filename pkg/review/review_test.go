@@ -1,0 +1,125 @@
+package review_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lockreview/lockreview/pkg/checks"
+	"github.com/lockreview/lockreview/pkg/lockfile"
+	"github.com/lockreview/lockreview/pkg/policy"
+	"github.com/lockreview/lockreview/pkg/report"
+	"github.com/lockreview/lockreview/pkg/review"
+	"github.com/lockreview/lockreview/pkg/typosquat"
+)
+
+func pair(t testing.TB, scenario string) review.FilePair {
+	t.Helper()
+	dir := filepath.Join("..", "..", "testdata", "lockfiles", scenario)
+	base, err := os.ReadFile(filepath.Join(dir, "base.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, err := os.ReadFile(filepath.Join(dir, "head.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return review.FilePair{Path: "package-lock.json", Base: base, Head: head}
+}
+
+var now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+
+func TestRun(t *testing.T) {
+	rv := review.Reviewer{Typosquat: review.TyposquatIndex(typosquat.Default())}
+	tests := []struct {
+		name       string
+		files      []review.FilePair
+		policy     *policy.Policy
+		conclusion policy.Conclusion
+		checks     []string
+		problem    string
+	}{
+		{name: "typosquat-fails", files: []review.FilePair{pair(t, "attack-typosquat")}, conclusion: policy.Failure, checks: []string{"install-script", "typosquat"}},
+		{name: "license-change-passes-default-policy", files: []review.FilePair{pair(t, "v3-octokit-webhooks-license-change")}, conclusion: policy.Success, checks: []string{"license-changed"}},
+		{name: "two-lockfiles", files: []review.FilePair{pair(t, "attack-integrity-swap"), {Path: "web/package-lock.json", Base: pair(t, "v1-octokit-webhooks-dependabot-lodash").Base, Head: pair(t, "v1-octokit-webhooks-dependabot-lodash").Head}}, conclusion: policy.Failure, checks: []string{"integrity-changed", "resolved-changed", "resolved-changed"}},
+		// A new lockfile is all new code: it is reviewed like any addition.
+		{name: "new-lockfile", files: []review.FilePair{{Path: "package-lock.json", Head: pair(t, "v3-octokit-webhooks-license-change").Head}}, conclusion: policy.Success, checks: []string{"broad-update", "native-addon", "native-addon"}},
+		{name: "malformed-head-fails-naming-file-and-position", files: []review.FilePair{{Path: "app/package-lock.json", Base: pair(t, "v3-octokit-webhooks-license-change").Base, Head: []byte("{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n}")}},
+			conclusion: policy.Failure, problem: "app/package-lock.json at head"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := rv.Run(review.Request{Files: tc.files, Policy: tc.policy, Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Conclusion != tc.conclusion {
+				t.Errorf("Conclusion = %v, want %v (findings %+v, problems %v)", res.Conclusion, tc.conclusion, res.Findings, res.Problems)
+			}
+			var ids []string
+			for _, f := range res.Findings {
+				if f.Severity > checks.Info {
+					ids = append(ids, f.Check)
+				}
+			}
+			if strings.Join(ids, ",") != strings.Join(tc.checks, ",") {
+				t.Errorf("checks = %v, want %v", ids, tc.checks)
+			}
+			if tc.problem != "" {
+				if len(res.Problems) != 1 || !strings.Contains(res.Problems[0], tc.problem) || !strings.Contains(res.Problems[0], "line") || !res.Incomplete {
+					t.Errorf("Problems = %q, want one naming %q and a line", res.Problems, tc.problem)
+				}
+				if !errors.Is(res.Files[0].Err, lockfile.ErrInvalid) {
+					t.Errorf("file error %v does not wrap lockfile.ErrInvalid", res.Files[0].Err)
+				}
+			}
+		})
+	}
+}
+
+func TestRunPolicy(t *testing.T) {
+	p, err := policy.Parse([]byte("version: 1\nignore:\n  - package: crossenv\n    reason: test fixture\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := (&review.Reviewer{Typosquat: review.TyposquatIndex(typosquat.Default())}).Run(review.Request{Files: []review.FilePair{pair(t, "attack-typosquat")}, Policy: p, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Conclusion != policy.Success || len(res.Active()) != 0 || len(res.Findings) != 2 {
+		t.Errorf("with crossenv accepted: conclusion %v, active %d, findings %d; want success, 0, 2", res.Conclusion, len(res.Active()), len(res.Findings))
+	}
+	p.Checks.Disable = []string{"typosquat", "install-script"}
+	res, _ = (&review.Reviewer{}).Run(review.Request{Files: []review.FilePair{pair(t, "attack-typosquat")}, Policy: p, Now: now})
+	if len(res.Findings) != 0 {
+		t.Errorf("disabled checks still ran: %+v", res.Findings)
+	}
+}
+
+func TestRunRejectsEmptyPath(t *testing.T) {
+	if _, err := (&review.Reviewer{}).Run(review.Request{Files: []review.FilePair{{}}}); err == nil {
+		t.Error("Run with an unnamed file pair: nil error")
+	}
+}
+
+// BenchmarkReview is the offline review of the largest real pair: parse both
+// sides, compare, run every offline check (typosquat index included), render
+// the comment.
+func BenchmarkReview(b *testing.B) {
+	fp := pair(b, "v2-large-woocommerce-blocks-dependabot")
+	rv := review.Reviewer{Typosquat: review.TyposquatIndex(typosquat.Default())}
+	b.SetBytes(int64(len(fp.Base) + len(fp.Head)))
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := rv.Run(review.Request{Files: []review.FilePair{fp}, Now: now})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(report.Markdown(res)) == 0 {
+			b.Fatal("empty comment")
+		}
+	}
+}
