@@ -399,3 +399,34 @@ func TestParseSeverity(t *testing.T) {
 		t.Error("ParseSeverity(severe) = nil error")
 	}
 }
+
+// TestREADMEListsEveryCheck keeps the README's check table in step with All().
+func TestREADMEListsEveryCheck(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) > 3 && strings.HasPrefix(strings.TrimSpace(cells[1]), "`") {
+			rows[strings.Trim(strings.TrimSpace(cells[1]), "`")] = strings.TrimSpace(cells[2])
+		}
+	}
+	for _, c := range checks.All() {
+		sev, ok := rows[c.ID]
+		if !ok {
+			t.Errorf("README.md has no row for check %q", c.ID)
+			continue
+		}
+		if sev != c.Severity.String() {
+			t.Errorf("README.md gives %q severity %q, All() says %q", c.ID, sev, c.Severity)
+		}
+		delete(rows, c.ID)
+	}
+	for id := range rows {
+		if strings.Contains(id, "-") && !strings.HasPrefix(id, "-") && !strings.ContainsAny(id, " ./") {
+			t.Errorf("README.md lists check %q that All() does not have", id)
+		}
+	}
+}

@@ -1,0 +1,211 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func testdata(parts ...string) string {
+	return filepath.Join(append([]string{"..", "..", "testdata", "lockfiles"}, parts...)...)
+}
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestDiffExitCodes(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"attack-fails", []string{"diff", "--base", testdata("attack-typosquat", "base.json"), "--head", testdata("attack-typosquat", "head.json")}, exitFindings, "typosquat", ""},
+		{"fail-on-critical-passes-high", []string{"diff", "--fail-on", "critical", "--base", testdata("attack-typosquat", "base.json"), "--head", testdata("attack-typosquat", "head.json")}, exitOK, "typosquat", ""},
+		{"fail-on-low", []string{"diff", "--fail-on", "low", "--base", testdata("v1-octokit-webhooks-dependabot-lodash", "base.json"), "--head", testdata("v1-octokit-webhooks-dependabot-lodash", "head.json")}, exitFindings, "resolved-changed", ""},
+		{"clean-update", []string{"diff", "--offline", "--base", testdata("v3-workspaces-npm-cli-dependabot-babel-traverse", "base.json"), "--head", testdata("v3-workspaces-npm-cli-dependabot-babel-traverse", "head.json")}, exitOK, "", ""},
+		{"missing-file", []string{"diff", "--base", "nope.json", "--head", testdata("attack-typosquat", "head.json")}, exitUsage, "", "nope.json"},
+		{"no-args", []string{"diff"}, exitUsage, "", "give --base and --head"},
+		{"bad-format", []string{"diff", "--format", "xml", "--base", "a", "--head", "b"}, exitUsage, "", "unknown --format"},
+		{"bad-fail-on", []string{"diff", "--fail-on", "severe", "--base", testdata("attack-typosquat", "base.json"), "--head", testdata("attack-typosquat", "head.json")}, exitUsage, "", "unknown severity"},
+		{"git-and-files", []string{"diff", "--git", "a..b", "--base", "x"}, exitUsage, "", "cannot be combined"},
+		{"unknown-command", []string{"frobnicate"}, exitUsage, "", "unknown command"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tc.args...)
+			if code != tc.code || !strings.Contains(stdout, tc.stdout) || !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("run(%q) = %d\nstdout: %s\nstderr: %s\nwant %d, stdout containing %q, stderr containing %q", tc.args, code, stdout, stderr, tc.code, tc.stdout, tc.stderr)
+			}
+		})
+	}
+}
+
+func TestDiffMalformedInput(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "package-lock.json")
+	if err := os.WriteFile(bad, []byte("{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"node_modules/a\": {\"version\": 1}\n  }\n}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "diff", "--base", testdata("attack-typosquat", "base.json"), "--head", bad)
+	if code != exitUsage || !strings.Contains(stderr, bad) || !strings.Contains(stderr, "line 4") {
+		t.Errorf("malformed head: exit %d, stderr %q; want 2 and a message naming %s and line 4", code, stderr, bad)
+	}
+}
+
+func TestDiffJSON(t *testing.T) {
+	code, stdout, _ := runCLI(t, "diff", "--format", "json", "--base", testdata("attack-typosquat", "base.json"), "--head", testdata("attack-typosquat", "head.json"))
+	if code != exitFindings {
+		t.Fatalf("exit %d", code)
+	}
+	var doc struct {
+		Findings []map[string]any `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatalf("JSON report: %v\n%s", err, stdout)
+	}
+	var typo map[string]any
+	for _, f := range doc.Findings {
+		if f["check"] == "typosquat" {
+			typo = f
+		}
+	}
+	for _, k := range []string{"check", "severity", "package", "version", "lockfile", "line", "message", "target"} {
+		if typo[k] == nil {
+			t.Errorf("typosquat finding has no %q: %v", k, typo)
+		}
+	}
+	if typo["target"] != "cross-env" || typo["severity"] != "high" {
+		t.Errorf("typosquat finding = %v", typo)
+	}
+}
+
+func TestDiffSARIFAndMarkdown(t *testing.T) {
+	_, sarif, _ := runCLI(t, "diff", "--format", "sarif", "--base", testdata("attack-integrity-swap", "base.json"), "--head", testdata("attack-integrity-swap", "head.json"))
+	if !strings.Contains(sarif, `"version": "2.1.0"`) || !strings.Contains(sarif, `"ruleId": "integrity-changed"`) || !strings.Contains(sarif, `"startLine": 8245`) {
+		t.Errorf("SARIF output lacks version, rule or line:\n%s", sarif)
+	}
+	_, md, _ := runCLI(t, "diff", "--format", "markdown", "--base", testdata("attack-integrity-swap", "base.json"), "--head", testdata("attack-integrity-swap", "head.json"))
+	if !strings.HasPrefix(md, "<!-- lockreview:comment -->") || !strings.Contains(md, "integrity-changed") {
+		t.Errorf("markdown output:\n%s", md)
+	}
+}
+
+// TestDiffGit builds a repository with two commits and reviews the range,
+// with the policy read from the base commit only.
+func TestDiffGit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	dir := t.TempDir()
+	gitRun := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com", "GIT_CONFIG_GLOBAL=/dev/null")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	write := func(rel, src string) {
+		t.Helper()
+		data, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, rel)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, rel), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gitRun("init", "-q", "-b", "main")
+	write("package-lock.json", testdata("attack-typosquat", "base.json"))
+	write("web/npm-shrinkwrap.json", testdata("attack-integrity-swap", "base.json"))
+	write("node_modules/x/package-lock.json", testdata("attack-integrity-swap", "base.json"))
+	if err := os.MkdirAll(filepath.Join(dir, ".github"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".github", "lockreview.yml"), []byte("version: 1\nfail-on: critical\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	gitRun("add", "-A")
+	gitRun("commit", "-qm", "base")
+	write("package-lock.json", testdata("attack-typosquat", "head.json"))
+	write("web/npm-shrinkwrap.json", testdata("attack-integrity-swap", "head.json"))
+	write("node_modules/x/package-lock.json", testdata("attack-integrity-swap", "head.json"))
+	// The head tries to loosen the policy; the base's must still apply.
+	if err := os.WriteFile(filepath.Join(dir, ".github", "lockreview.yml"), []byte("version: 1\nfail-on: none\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	gitRun("add", "-A")
+	gitRun("commit", "-qm", "head")
+
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+
+	code, stdout, stderr := runCLI(t, "diff", "--git", "HEAD~1..HEAD", "--format", "json")
+	if code != exitFindings {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	var doc struct {
+		Files []struct {
+			Path string `json:"path"`
+		} `json:"files"`
+		Findings []struct {
+			Check, Lockfile string
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, f := range doc.Files {
+		paths = append(paths, f.Path)
+	}
+	if strings.Join(paths, ",") != "package-lock.json,web/npm-shrinkwrap.json" {
+		t.Errorf("reviewed files = %v, want the two lockfiles outside node_modules", paths)
+	}
+	// fail-on: critical from the base: the typosquat (high) alone would pass,
+	// the integrity swap (critical) fails.
+	code, _, _ = runCLI(t, "diff", "--git", "HEAD~1..HEAD", "--fail-on", "critical")
+	if code != exitFindings {
+		t.Errorf("exit %d, want 1 from the critical integrity swap", code)
+	}
+	if code, _, stderr := runCLI(t, "diff", "--git", "nosuchref..HEAD"); code != exitUsage || !strings.Contains(stderr, "nosuchref") {
+		t.Errorf("bad ref: exit %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "diff", "--git", "--upload-pack=x..HEAD"); code != exitUsage || !strings.Contains(stderr, "want BASE..HEAD") {
+		t.Errorf("option-like ref: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestIsLockfile(t *testing.T) {
+	for p, want := range map[string]bool{
+		"package-lock.json":                    true,
+		"apps/web/package-lock.json":           true,
+		"npm-shrinkwrap.json":                  true,
+		"node_modules/a/package-lock.json":     false,
+		"x/node_modules/a/npm-shrinkwrap.json": false,
+		"package.json":                         false,
+		"yarn.lock":                            false,
+	} {
+		if got := IsLockfile(p); got != want {
+			t.Errorf("IsLockfile(%q) = %v, want %v", p, got, want)
+		}
+	}
+}
