@@ -14,7 +14,7 @@ ci: ## what CI runs
 	bash .ci/run
 
 update: ## regenerate golden files
-	$(GO) test ./... -update
+	$(GO) test ./pkg/report/... -update
 
 fuzz: ## run every fuzz target for FUZZTIME (default 1m) each
 	@for t in "FuzzParse ./pkg/lockfile" "FuzzParse ./pkg/policy" "FuzzParse ./pkg/license" "FuzzNearest ./pkg/typosquat"; do \

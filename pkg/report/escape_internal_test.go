@@ -1,0 +1,148 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestMd(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, want string
+	}{
+		{"plain", "lodash 4.17.21", "lodash 4.17.21"},
+		{"pipe", "a|b", `a\|b`},
+		{"html", "<img src=x onerror=alert(1)>", `&lt;img src=x onerror=alert\(1\)&gt;`},
+		{"entity", "&lt;", "&amp;lt;"},
+		{"mention", "@octocat", "@&#8203;octocat"},
+		{"team-mention", "@acme/team", "@&#8203;acme/team"},
+		{"issue-ref", "see #12", "see #&#8203;12"},
+		{"newline", "a\nb\r\nc", "a b  c"},
+		{"code", "`x`", "\\`x\\`"},
+		{"emphasis", "*a* _b_ ~~c~~", `\*a\* \_b\_ \~\~c\~\~`},
+		{"link", "[x](javascript:alert(1))", `\[x\]\(javascript:alert\(1\)\)`},
+		{"image", "![x](y)", `\!\[x\]\(y\)`},
+		{"math", "$x$", `\$x\$`},
+		{"backslash", `a\|b`, `a\\\|b`},
+		{"bidi", "abc\u202etxt.exe", `abc\[U+202E\]txt.exe`},
+		{"zero-width", "lo\u200bdash", `lo\[U+200B\]dash`},
+		{"escape-sequence", "\x1b[31mred", `\[U+001B\]\[31mred`},
+		{"invalid-utf8", "a\xffb", "a\uFFFDb"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if d := cmp.Diff(tc.want, md(tc.in, 1000)); d != "" {
+				t.Errorf("md(%q) diff (-want +got):\n%s", tc.in, d)
+			}
+		})
+	}
+}
+
+func TestMdLimit(t *testing.T) {
+	for _, in := range []string{strings.Repeat("a", 5000), strings.Repeat("@", 5000), strings.Repeat("é|", 3000)} {
+		got := md(in, 300)
+		if len(got) > 300 {
+			t.Errorf("md(%.10q…, 300) is %d bytes", in, len(got))
+		}
+		if !strings.HasSuffix(got, "…") {
+			t.Errorf("md(%.10q…, 300) does not end in …", in)
+		}
+	}
+	if got := md("short", 300); got != "short" {
+		t.Errorf("md(short) = %q", got)
+	}
+}
+
+func TestNpmURL(t *testing.T) {
+	for _, tc := range []struct {
+		name, pkg, version, want string
+	}{
+		{"plain", "lodash", "4.17.21", "https://www.npmjs.com/package/lodash/v/4.17.21"},
+		{"scoped", "@babel/core", "7.22.8", "https://www.npmjs.com/package/@babel/core/v/7.22.8"},
+		{"no-version", "lodash", "", "https://www.npmjs.com/package/lodash"},
+		{"prerelease", "x", "1.0.0-rc.1+build.5", "https://www.npmjs.com/package/x/v/1.0.0-rc.1%2Bbuild.5"},
+		{"dot-segments", "../../evil", "1", "https://www.npmjs.com/package/%2E%2E/%2E%2E/evil/v/1"},
+		{"breakout", "a) [x](y", "1 \"2\"", "https://www.npmjs.com/package/a%29%20%5Bx%5D%28y/v/1%20%222%22"},
+		{"inner-at", "a@b", "1@2", "https://www.npmjs.com/package/a%40b/v/1%402"},
+		{"newline", "a\nb", "1", "https://www.npmjs.com/package/a%0Ab/v/1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if d := cmp.Diff(tc.want, npmURL(tc.pkg, tc.version)); d != "" {
+				t.Errorf("npmURL(%q, %q) diff (-want +got):\n%s", tc.pkg, tc.version, d)
+			}
+		})
+	}
+}
+
+func TestMdPackageLink(t *testing.T) {
+	for _, tc := range []struct {
+		name, pkg, version, want string
+	}{
+		{"plain", "ms", "2.1.3", "[ms@2.1.3](https://www.npmjs.com/package/ms/v/2.1.3)"},
+		{"scoped", "@types/node", "20.0.0", "[@&#8203;types/node@20.0.0](https://www.npmjs.com/package/@types/node/v/20.0.0)"},
+		// After a non-word character the "@" could start a mention.
+		{"mention-after-separator", "x-", "octocat", "[x-@&#8203;octocat](https://www.npmjs.com/package/x-/v/octocat)"},
+		{"empty-name", "", "1", "[@&#8203;1](https://www.npmjs.com/package//v/1)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if d := cmp.Diff(tc.want, mdPackageLink(tc.pkg, tc.version)); d != "" {
+				t.Errorf("mdPackageLink(%q, %q) diff (-want +got):\n%s", tc.pkg, tc.version, d)
+			}
+		})
+	}
+}
+
+func TestPlain(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, want string
+		limit          int
+	}{
+		{"markdown-kept", "a|b *c*", "a|b *c*", 100},
+		{"terminal-escape", "\x1b]8;;http://e\x07x", "[U+001B]]8;;http://e[U+0007]x", 100},
+		{"newline", "a\nb", "a b", 100},
+		{"cut", "abcdef", "ab…", 5},
+		{"cut-rune", "ééé", "é…", 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if d := cmp.Diff(tc.want, plain(tc.in, tc.limit)); d != "" {
+				t.Errorf("plain(%q, %d) diff (-want +got):\n%s", tc.in, tc.limit, d)
+			}
+		})
+	}
+}
+
+func TestHardCut(t *testing.T) {
+	s := strings.Repeat("é", 1000)
+	got := hardCut(s, 500)
+	if len(got) > 500 || !strings.Contains(got, "cut to fit") {
+		t.Errorf("hardCut: %d bytes, %q…", len(got), got[len(got)-40:])
+	}
+	if !strings.HasPrefix(got, "éé") || strings.ContainsRune(got, '\uFFFD') {
+		t.Errorf("hardCut split a rune")
+	}
+	if hardCut("short", 500) != "short" {
+		t.Errorf("hardCut cut a string that fits")
+	}
+}
+
+func TestLargest(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		hi, fit int // fits(n) is n <= fit
+		want    int
+		wantOK  bool
+	}{
+		{"all", 10, 10, 10, true},
+		{"some", 10, 4, 4, true},
+		{"zero", 10, 0, 0, true},
+		{"none", 10, -1, 0, false},
+		{"empty", 0, 5, 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := largest(tc.hi, func(n int) bool { return n <= tc.fit })
+			if got != tc.want || ok != tc.wantOK {
+				t.Errorf("largest(%d) = %d, %v, want %d, %v", tc.hi, got, ok, tc.want, tc.wantOK)
+			}
+		})
+	}
+}
