@@ -60,6 +60,10 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 
+	// Build the typosquat index (tens of ms) on the other core while the
+	// lockfiles are read and parsed.
+	go typosquat.Default()
+
 	var req review.Request
 	var err error
 	switch {

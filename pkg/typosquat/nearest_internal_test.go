@@ -1,0 +1,218 @@
+package typosquat
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func testLines(t *testing.T, name string) []string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "typosquat", name))
+	if err != nil {
+		t.Fatalf("read testdata: %v", err)
+	}
+	return parseList(string(b))
+}
+
+var report = flag.Bool("report", false, "log detection and false flags for each tuning switch")
+
+// TestOperatingPoints reports what each tuning switch buys: detection of the
+// known typosquats against false flags on held-out legitimate names. It only
+// logs; run it with -v when changing defaultTuning.
+func TestOperatingPoints(t *testing.T) {
+	if !*report {
+		t.Skip("run with -report to see the operating points")
+	}
+	known := testLines(t, "typosquats.tsv")
+	held := testLines(t, "heldout-names.txt")
+	legit := testLines(t, "legit-lockfile-names.txt")
+	eval := func(label string, ix *Index) {
+		det, indexed := 0, 0
+		for _, l := range known {
+			f := strings.Split(l, "\t")
+			name, target := f[0], f[1]
+			scope, wholeScope := strings.CutSuffix(target, "*")
+			if target == "-" || !wholeScope && !ix.IsPopular(target) {
+				continue
+			}
+			indexed++
+			if m, ok := ix.Nearest(name); ok && (m.Target == target || wholeScope && strings.HasPrefix(m.Target, scope)) {
+				det++
+			}
+		}
+		count := func(names []string) (n int) {
+			for _, s := range names {
+				if _, ok := ix.Nearest(s); ok {
+					n++
+				}
+			}
+			return n
+		}
+		fp := count(held)
+		t.Logf("%-34s detected %2d/%d  held-out flagged %3d/%d (%.2f%%)  lockfile names flagged %d",
+			label, det, indexed, fp, len(held), 100*float64(fp)/float64(len(held)), count(legit))
+	}
+	def := Default()
+	eval("default", def)
+	with := func(label string, change func(*tuning)) {
+		ix := *def
+		change(&ix.tune)
+		eval(label, &ix)
+	}
+	with("+ added/swapped separators", func(c *tuning) { c.delimAdded = true })
+	with("+ scope-name for every target", func(c *tuning) { c.joinedRank = 1 << 30 })
+	with("+ bare scoped name, every target", func(c *tuning) { c.bareRank = 1 << 30 })
+	with("+ token order, every target", func(c *tuning) { c.wordsRank = 1 << 30 })
+	with("+ plural, every target", func(c *tuning) { c.pluralRank = 1 << 30 })
+	with("+ one edit from 4 letters", func(c *tuning) { c.editMin = 4 })
+	with("+ edit at the end of a word", func(c *tuning) { c.editWordEnd = true })
+	with("+ drop any letter from 6 letters", func(c *tuning) { c.dropAnyMin = 6 })
+	with("+ drop any letter from 7 letters", func(c *tuning) { c.dropAnyMin = 7 })
+
+	with("- drop any letter only from 10", func(c *tuning) { c.dropAnyMin = 10 })
+	with("- two edits", func(c *tuning) { c.twoEdits = false })
+	with("- affix \"node-\"", func(c *tuning) { c.nodeDash = false })
+	with("- glued suffixes", func(c *tuning) { c.gluedSuffix = false })
+	with("- both", func(c *tuning) { c.nodeDash, c.gluedSuffix = false, false })
+	with("widest (every switch on)", func(c *tuning) {
+		*c = tuning{true, 1 << 30, 1 << 30, 1 << 30, 1 << 30, true, true, minEdit, true, minEdit, true}
+	})
+	for _, r := range []Reason{Affix, Delimiter, EditDistance} {
+		var rules []Reason
+		for _, o := range []Reason{EditDistance, Homoglyph, Delimiter, Affix, TokenOrder, Plural, ScopeConfusion} {
+			if o != r {
+				rules = append(rules, o)
+			}
+		}
+		var c config
+		WithRules(rules...)(&c)
+		ix := *def
+		ix.rules = c.rules
+		eval("- rule "+string(r), &ix)
+	}
+}
+
+func TestOneEdit(t *testing.T) {
+	tests := []struct {
+		q, p string
+		want string // "" for no plausible typo
+	}{
+		{"lodahs", "lodash", "swaps two letters of"},
+		{"mongose", "mongoose", "drops a letter of"},
+		{"monent", "moment", "changes one letter of"},
+		{"exprress", "express", "adds a letter to"},
+		{"expresz", "express", ""}, // changed last letter: another word more often than a slip
+		{"memize", "memoize", ""},  // a dropped letter that is not one of a double
+		{"rlodash", "lodash", ""},  // first letter changed
+		{"ldoash", "lodash", "swaps two letters of"},
+		{"olodash", "lodash", ""},      // added before the first letter
+		{"es2016", "es2015", ""},       // a version, not a typo
+		{"lodash-", "lodash", ""},      // separators are the Delimiter rule's
+		{"react-dim", "react-dom", ""}, // a slip in a word of 3 letters changes the word
+		{"json2md", "json2mq", ""},
+		{"lodash", "lodash", ""},
+	}
+	for _, tt := range tests {
+		got, _ := oneEdit(tt.q, tt.p, false, 1<<30)
+		if got != tt.want {
+			t.Errorf("oneEdit(%q, %q) = %q, want %q", tt.q, tt.p, got, tt.want)
+		}
+	}
+}
+
+func TestOSA(t *testing.T) {
+	tests := []struct {
+		a, b string
+		max  int
+		want int
+	}{
+		{"lodash", "lodash", 2, 0},
+		{"lodash", "lodahs", 2, 1},
+		{"kitten", "sitting", 5, 3},
+		{"kitten", "sitting", 2, 3},
+		{"", "abc", 5, 3},
+		{"ca", "abc", 5, 3}, // optimal string alignment, not unrestricted Damerau
+		{"typescripteslinter", "typescripteslint", 2, 2},
+	}
+	for _, tt := range tests {
+		if got := osa(tt.a, tt.b, tt.max); got != tt.want {
+			t.Errorf("osa(%q, %q, %d) = %d, want %d", tt.a, tt.b, tt.max, got, tt.want)
+		}
+	}
+}
+
+func TestDeletesFindsEveryNameWithinDepth(t *testing.T) {
+	names := []string{"lodash", "express", "mongoose", "react-dom", "typescript-eslint"}
+	ids := []int32{0, 1, 2, 3, 4}
+	d1 := newDeletes(names, ids, 1)
+	d2 := newDeletes(names, ids, 2)
+	for _, q := range []string{"lodahs", "lodas", "lodashh", "xlodash", "expres", "mongose", "react-don", "typescript-eslintt"} {
+		for id, n := range names {
+			want1 := osa(q, n, 1) <= 1
+			got1 := containsID(d1.candidates(q), int32(id))
+			if want1 && !got1 {
+				t.Errorf("depth 1: candidates(%q) misses %q", q, n)
+			}
+			if osa(q, n, 2) <= 2 && !containsID(d2.candidates(q), int32(id)) {
+				t.Errorf("depth 2: candidates(%q) misses %q", q, n)
+			}
+		}
+	}
+	if got := d1.candidates("zzzzzz"); len(got) != 0 {
+		t.Errorf("candidates(%q) = %v, want none", "zzzzzz", got)
+	}
+}
+
+func containsID(ids []int32, id int32) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+func TestSkeletons(t *testing.T) {
+	tests := []struct {
+		name, in, got, want string
+	}{
+		{"delim", "cross-env", delimSkeleton("cross-env"), "crossenv"},
+		{"delim", "lodash.get_x", delimSkeleton("lodash.get_x"), "lodashgetx"},
+		{"glyph", "1odash", glyphSkeleton("1odash", 'l'), "lodash"},
+		{"glyph", "Iodash", glyphSkeleton("Iodash", 'l'), "lodash"},
+		{"glyph", "rnoment", glyphSkeleton("rnoment", 'l'), "moment"},
+		{"glyph", "vvebpack", glyphSkeleton("vvebpack", 'l'), "webpack"},
+		{"glyph", "l0dash", glyphSkeleton("l0dash", 'l'), "lodash"},
+		{"glyph", "uri", glyphSkeleton("uri", 'l'), "uri"},
+		{"glyph", "cyrillic", glyphSkeleton("lоdash", 'l'), "lodash"},
+		{"singular", "node-hide-console-windows", singularSkeleton("node-hide-console-windows"), "nodehideconsolewindow"},
+		{"singular", "classes", singular("classes"), "class"},
+		{"singular", "dependencies", singular("dependencies"), "dependency"},
+		{"singular", "bus", singular("bus"), "bus"},
+		{"singular", "status", singular("status"), "status"},
+		{"words", "env-cross", sortedWords(words("env-cross")), "cross-env"},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, tt.got); diff != "" {
+			t.Errorf("%s(%q) diff (-want +got):\n%s", tt.name, tt.in, diff)
+		}
+	}
+}
+
+func TestNearKeys(t *testing.T) {
+	for _, p := range []string{"qw", "as", "ed", "rf", "mn", "nm", "bh", "zx", "ik", "ol", "pl"} {
+		if !nearKeys(p[0], p[1]) {
+			t.Errorf("nearKeys(%q, %q) = false, want true", p[0], p[1])
+		}
+	}
+	for _, p := range []string{"qp", "al", "mq", "aa", "-a", "ms"} {
+		if nearKeys(p[0], p[1]) {
+			t.Errorf("nearKeys(%q, %q) = true, want false", p[0], p[1])
+		}
+	}
+}

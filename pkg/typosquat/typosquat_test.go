@@ -1,0 +1,270 @@
+package typosquat_test
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/lockreview/lockreview/pkg/typosquat"
+)
+
+// testPopular is a small popular list, most popular first, so that the rule
+// tests do not change when the embedded list is regenerated.
+var testPopular = []string{
+	"lodash", "react", "react-dom", "@types/node", "chalk", "express", "moment",
+	"cross-env", "jquery", "typescript", "webpack", "axios", "mongoose", "electron",
+	"@babel/core", "@babel/preset-env", "@typescript-eslint/parser", "@angular/core",
+	"eslint-plugin-react", "node-sass", "async-mutex", "d3", "request", "babel-cli",
+	"twilio", "mssql", "sqlite", "fabric", "@splidejs/splide", "ms", "got", "yarn",
+	"slate", "string-width", "JSONStream", "util", "utils",
+}
+
+type nearestTest struct {
+	name   string
+	in     string
+	target string // "" when no match is expected
+	reason typosquat.Reason
+}
+
+func runNearest(t *testing.T, ix *typosquat.Index, tests []nearestTest) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, ok := ix.Nearest(tt.in)
+			if tt.target == "" {
+				if ok {
+					t.Errorf("Nearest(%q) = %+v, want no match", tt.in, m)
+				}
+				return
+			}
+			got := typosquat.Match{Target: m.Target, Reason: m.Reason}
+			want := typosquat.Match{Target: tt.target, Reason: tt.reason}
+			if !ok || got != want {
+				t.Errorf("Nearest(%q) diff (-want +got):\n%s", tt.in, cmp.Diff(want, got))
+			}
+			if ok && (!strings.Contains(m.Detail, tt.in) && !strings.Contains(m.Detail, strings.ToLower(tt.in)) || m.Detail == "") {
+				t.Errorf("Nearest(%q).Detail = %q, want it to quote the name", tt.in, m.Detail)
+			}
+		})
+	}
+}
+
+func TestNearestEditDistance(t *testing.T) {
+	runNearest(t, typosquat.New(testPopular), []nearestTest{
+		{"swap", "lodahs", "lodash", typosquat.EditDistance},
+		{"swap-inner", "ldoash", "lodash", typosquat.EditDistance},
+		{"swap-five-letters", "axois", "axios", typosquat.EditDistance},
+		{"dropped-double", "mongose", "mongoose", typosquat.EditDistance},
+		{"dropped-letter-long-name", "typscript", "typescript", typosquat.EditDistance},
+		{"neighbour-key", "monent", "moment", typosquat.EditDistance},
+		{"doubled-letter", "expresss", "express", typosquat.EditDistance},
+		{"swap-in-long-name", "eslint-plugin-recat", "eslint-plugin-react", typosquat.EditDistance},
+		{"two-slips-long-word", "typesrcipd", "", ""}, // two edits, one at the end of the word
+		{"two-swaps-long-word", "tpyescirpt", "typescript", typosquat.EditDistance},
+		// must not fire
+		{"short-name", "mss", "", ""},
+		{"four-letters", "yarm", "", ""},
+		{"first-letter", "rodash", "", ""},
+		{"last-letter-changed", "lodasb", "", ""},
+		{"another-word", "slated", "", ""},
+		{"digit", "d4", "", ""},
+		{"short-word", "react-dim", "", ""},
+		{"not-a-slip", "lodpsh", "", ""}, // p is neither next to a on the keyboard nor a look-alike
+	})
+}
+
+func TestNearestHomoglyph(t *testing.T) {
+	runNearest(t, typosquat.New(testPopular), []nearestTest{
+		{"digit-one", "1odash", "lodash", typosquat.Homoglyph},
+		{"capital-i", "Iodash", "lodash", typosquat.Homoglyph},
+		{"zero", "l0dash", "lodash", typosquat.Homoglyph},
+		{"rn-m", "rnoment", "moment", typosquat.Homoglyph},
+		{"vv-w", "vvebpack", "webpack", typosquat.Homoglyph},
+		{"one-for-i", "ut1ls", "utils", typosquat.Homoglyph},
+		{"cyrillic-o", "lоdash", "lodash", typosquat.Homoglyph},
+		{"full-width", "ｌｏｄａｓｈ", "lodash", typosquat.Homoglyph},
+		{"cyrillic-typo", "mоngose", "mongoose", typosquat.Homoglyph},
+		// must not fire
+		{"short", "rns", "", ""},
+		{"i-is-not-l", "lodash-uri", "", ""},
+		{"unknown-script", "日本語", "", ""},
+	})
+}
+
+func TestNearestDelimiter(t *testing.T) {
+	runNearest(t, typosquat.New(testPopular), []nearestTest{
+		{"removed", "crossenv", "cross-env", typosquat.Delimiter},
+		{"removed-cli", "babelcli", "babel-cli", typosquat.Delimiter},
+		{"removed-node", "nodesass", "node-sass", typosquat.Delimiter},
+		{"scoped-name-part", "@acme/crossenv", "cross-env", typosquat.Delimiter},
+		// must not fire: added or swapped separators are common in legitimate names
+		{"added", "lo-dash", "", ""},
+		{"swapped", "cross_env", "", ""},
+	})
+}
+
+func TestNearestAffix(t *testing.T) {
+	runNearest(t, typosquat.New(testPopular), []nearestTest{
+		{"dot-js", "jquery.js", "jquery", typosquat.Affix},
+		{"dot-js-two-letters", "d3.js", "d3", typosquat.Affix},
+		{"dash-js-compound", "cross-env.js", "cross-env", typosquat.Affix},
+		{"glued-js", "mssqljs", "mssql", typosquat.Affix},
+		{"node-prefix", "node-fabric", "fabric", typosquat.Affix},
+		{"glued-node-prefix", "noderequest", "request", typosquat.Affix},
+		{"node-suffix", "mssql-node", "mssql", typosquat.Affix},
+		{"npm-suffix", "twilio-npm", "twilio", typosquat.Affix},
+		// must not fire
+		{"cli", "chalk-cli", "", ""},
+		{"version", "chalk2", "", ""},
+		{"js-prefix", "jschalk", "", ""},
+		{"too-short", "msjs", "", ""},
+		{"plugin", "react-dom-plugin", "", ""},
+		{"extension", "react-dom", "", ""},
+	})
+}
+
+func TestNearestTokenOrder(t *testing.T) {
+	runNearest(t, typosquat.New(testPopular), []nearestTest{
+		{"two-words", "env-cross", "cross-env", typosquat.TokenOrder},
+		{"three-words", "width-string", "string-width", typosquat.TokenOrder},
+		// must not fire
+		{"same-order", "cross.env", "", ""},
+		{"one-word", "lodash", "", ""},
+	})
+}
+
+func TestNearestPlural(t *testing.T) {
+	runNearest(t, typosquat.New(testPopular), []nearestTest{
+		{"plural", "chalks", "chalk", typosquat.Plural},
+		{"plural-compound", "string-widths", "string-width", typosquat.Plural},
+		// must not fire: "utils" and "util" are both popular
+		{"popular-pair", "utils", "", ""},
+	})
+}
+
+func TestNearestScopeConfusion(t *testing.T) {
+	runNearest(t, typosquat.New(testPopular), []nearestTest{
+		{"scope-dropped", "types-node", "@types/node", typosquat.ScopeConfusion},
+		{"scope-glued", "typesnode", "@types/node", typosquat.ScopeConfusion},
+		{"bare-name", "splide", "@splidejs/splide", typosquat.ScopeConfusion},
+		{"lookalike-scope", "@typos/node", "@types/node", typosquat.ScopeConfusion},
+		{"lookalike-scope-swap", "@bable/core", "@babel/core", typosquat.ScopeConfusion},
+		{"lookalike-scope-other-name", "@angullar/forms", "@angular/core", typosquat.ScopeConfusion},
+		{"long-scope-two-edits", "@typescript_eslinter/parser", "@typescript-eslint/parser", typosquat.ScopeConfusion},
+		{"scope-named-after-package", "@async-mutex/mutex", "async-mutex", typosquat.ScopeConfusion},
+		// must not fire
+		{"popular-scope", "@types/nod", "", ""},
+		{"own-scope", "@babel/cor", "", ""},
+		{"fork-under-own-scope", "@acme/lodash", "", ""},
+		{"scoped-vs-unscoped", "@types/lodash", "", ""},
+		{"short-scope", "@typs/x", "", ""},
+		{"generic-bare", "core", "", ""},
+	})
+}
+
+func TestNearestNeverFlags(t *testing.T) {
+	ix := typosquat.New(testPopular)
+	long := strings.Repeat("a", 215)
+	for _, in := range []string{
+		"lodash", "LODASH", "jsonstream", "JSONStream", "@types/node", "react-dom",
+		"", " ", "a b", "lodash\x00", "@", "@/", "@types/", "/lodash", long, "@" + long,
+		strings.Repeat("ｌ", 100), "\xff\xfe", "node_modules/lodash",
+	} {
+		if m, ok := ix.Nearest(in); ok {
+			t.Errorf("Nearest(%q) = %+v, want no match", in, m)
+		}
+	}
+}
+
+func TestDetail(t *testing.T) {
+	ix := typosquat.New(testPopular)
+	tests := map[string]string{
+		"lodahs":      `"lodahs" swaps two letters of "lodash"`,
+		"mongose":     `"mongose" drops a letter of "mongoose"`,
+		"crossenv":    `"crossenv" is "cross-env" with different separators`,
+		"jquery.js":   `"jquery.js" is "jquery" with "-js" added`,
+		"types-node":  `"types-node" is scoped "@types/node" without its scope`,
+		"@typos/node": `the scope of "@typos/node" imitates the popular scope "@types"`,
+		"env-cross":   `"env-cross" reorders the words of "cross-env"`,
+	}
+	for in, want := range tests {
+		m, _ := ix.Nearest(in)
+		if diff := cmp.Diff(want, m.Detail); diff != "" {
+			t.Errorf("Nearest(%q).Detail diff (-want +got):\n%s", in, diff)
+		}
+	}
+}
+
+func TestWithRules(t *testing.T) {
+	ix := typosquat.New(testPopular, typosquat.WithRules(typosquat.Homoglyph))
+	if m, ok := ix.Nearest("lodahs"); ok {
+		t.Errorf("with only homoglyph: Nearest(%q) = %+v, want no match", "lodahs", m)
+	}
+	if _, ok := ix.Nearest("1odash"); !ok {
+		t.Errorf("with only homoglyph: Nearest(%q) found nothing", "1odash")
+	}
+}
+
+func TestWithAllowed(t *testing.T) {
+	ix := typosquat.New(testPopular, typosquat.WithAllowed("Lodahs"))
+	if m, ok := ix.Nearest("lodahs"); ok {
+		t.Errorf("Nearest(%q) = %+v, want no match for an allowed name", "lodahs", m)
+	}
+	if ix.IsPopular("lodahs") {
+		t.Errorf("IsPopular(%q) = true; allowed names are not targets", "lodahs")
+	}
+}
+
+func TestIndex(t *testing.T) {
+	ix := typosquat.New(append(testPopular, "lodash", "LODASH", "not a name", ""))
+	if got, want := ix.Len(), len(testPopular); got != want {
+		t.Errorf("Len() = %d, want %d (duplicates and invalid names dropped)", got, want)
+	}
+	for in, want := range map[string]bool{"lodash": true, "Lodash": true, "jsonstream": true, "lodahs": false, "not a name": false} {
+		if got := ix.IsPopular(in); got != want {
+			t.Errorf("IsPopular(%q) = %v, want %v", in, got, want)
+		}
+	}
+	if n := typosquat.Default().Len(); n < 15000 {
+		t.Errorf("Default().Len() = %d, want the embedded list of ~17,000 names", n)
+	}
+	if typosquat.Default() != typosquat.Default() {
+		t.Error("Default() built twice")
+	}
+}
+
+func TestDefault(t *testing.T) {
+	runNearest(t, typosquat.Default(), []nearestTest{
+		{"lodash-typo", "lodahs", "lodash", typosquat.EditDistance},
+		{"crossenv", "crossenv", "cross-env", typosquat.Delimiter},
+		{"types-node", "types-node", "@types/node", typosquat.ScopeConfusion},
+		{"typos-node", "@typos/node", "@types/node", typosquat.ScopeConfusion},
+		{"react-dom", "react-dom", "", ""},
+		{"lodash", "lodash", "", ""},
+		{"types-node-scoped", "@types/node", "", ""},
+		{"node", "node", "", ""},
+		{"short", "rect", "", ""},
+	})
+}
+
+func TestConcurrentUse(t *testing.T) {
+	ix := typosquat.Default()
+	names := []string{"lodahs", "crossenv", "@typos/node", "react", "jquery.js", "1odash"}
+	want := make([]typosquat.Match, len(names))
+	for i, n := range names {
+		want[i], _ = ix.Nearest(n)
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for i, n := range names {
+				if got, _ := ix.Nearest(n); got != want[i] {
+					t.Errorf("concurrent Nearest(%q) = %+v, want %+v", n, got, want[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
