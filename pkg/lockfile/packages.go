@@ -1,0 +1,197 @@
+package lockfile
+
+import "strings"
+
+// packagesResult is the `packages` map of lockfileVersion 2 and 3.
+type packagesResult struct {
+	root *Package
+	pkgs []*Package // in file order; nil where a duplicate key replaced an entry
+}
+
+// packages reads the `packages` object.
+func (p *parser) packages(line int) (*packagesResult, error) {
+	w := field{name: "packages"}
+	if k := p.dec.PeekKind(); k != '{' {
+		return nil, p.typeError(w, "an object", k, line)
+	}
+	if err := p.beginObject(); err != nil {
+		return nil, err
+	}
+	res := &packagesResult{pkgs: make([]*Package, 0, 256)}
+	// slot[pos] is the index in res.pkgs of the entry of the pos-th key
+	// (-1 for the root), so that a duplicate key replaces the first entry.
+	slot := make([]int32, 0, 256)
+	for p.more() {
+		name, off, first, _, err := p.key()
+		if err != nil {
+			return nil, err
+		}
+		path := string(name)
+		pkg, err := p.entry(path, p.lines.at(off))
+		if err != nil {
+			return nil, err
+		}
+		idx := int32(-1)
+		if path == "" {
+			res.root = pkg
+		} else {
+			idx = int32(len(res.pkgs))
+			res.pkgs = append(res.pkgs, pkg)
+		}
+		if first >= 0 {
+			if old := slot[first]; old >= 0 {
+				res.pkgs[old] = nil
+			}
+			slot[first] = idx
+		}
+		slot = append(slot, idx)
+	}
+	return res, p.end()
+}
+
+// entry reads one value of the `packages` map.
+func (p *parser) entry(path string, line int) (*Package, error) {
+	w := field{section: "packages", path: path}
+	if k := p.dec.PeekKind(); k != '{' {
+		return nil, p.typeError(w, "an object", k, line)
+	}
+	if err := p.beginObject(); err != nil {
+		return nil, err
+	}
+	pkg := &Package{Path: path, Line: line}
+	var (
+		name    string
+		hasName bool
+	)
+	for p.more() {
+		key, off, _, _, err := p.key()
+		if err != nil {
+			return nil, err
+		}
+		switch string(key) {
+		case "version":
+			w.name = "version"
+			var b []byte
+			if b, err = p.strBytes(w, 0); err == nil {
+				pkg.Version = p.intern(b)
+			}
+		case "resolved":
+			w.name = "resolved"
+			pkg.Resolved, err = p.str(w, 0)
+		case "integrity":
+			w.name = "integrity"
+			pkg.Integrity, err = p.str(w, 0)
+		case "name":
+			w.name = "name"
+			var b []byte
+			if b, err = p.strBytes(w, 0); err == nil {
+				name, hasName = p.intern(b), true
+			}
+		case "license":
+			pkg.License, err = p.license()
+		case "dev":
+			w.name = "dev"
+			pkg.Dev, err = p.boolean(w, 0)
+		case "optional":
+			w.name = "optional"
+			pkg.Optional, err = p.boolean(w, 0)
+		case "devOptional":
+			w.name = "devOptional"
+			pkg.DevOptional, err = p.boolean(w, 0)
+		case "peer":
+			w.name = "peer"
+			pkg.Peer, err = p.boolean(w, 0)
+		case "inBundle":
+			w.name = "inBundle"
+			pkg.InBundle, err = p.boolean(w, 0)
+		case "link":
+			w.name = "link"
+			pkg.Link, err = p.boolean(w, 0)
+		case "hasInstallScript":
+			w.name = "hasInstallScript"
+			pkg.HasInstallScript, err = p.boolean(w, 0)
+		case "dependencies":
+			w.name = "dependencies"
+			pkg.Dependencies, err = p.stringMap(w, 0, false)
+		case "optionalDependencies":
+			w.name = "optionalDependencies"
+			pkg.OptionalDependencies, err = p.stringMap(w, 0, false)
+		case "peerDependencies":
+			w.name = "peerDependencies"
+			pkg.PeerDependencies, err = p.stringMap(w, 0, false)
+		case "devDependencies":
+			w.name = "devDependencies"
+			pkg.DevDependencies, err = p.stringMap(w, 0, false)
+		case "os":
+			w.name = "os"
+			pkg.OS, err = p.stringList(w, 0)
+		case "cpu":
+			w.name = "cpu"
+			pkg.CPU, err = p.stringList(w, 0)
+		default:
+			err = p.skip()
+		}
+		if err != nil {
+			return nil, p.withLine(err, off)
+		}
+	}
+	if err := p.end(); err != nil {
+		return nil, err
+	}
+	nameEntry(pkg, name, hasName)
+	if pkg.Link {
+		pkg.Source = Source{Kind: SourceLink, URL: pkg.Resolved}
+	} else {
+		pkg.Source = classify(pkg.Resolved)
+	}
+	return pkg, nil
+}
+
+// withLine gives a *FieldError raised without a line the line of the key at
+// off: lines are computed only when an error is reported.
+func (p *parser) withLine(err error, off int64) error {
+	if fe, ok := err.(*FieldError); ok && fe.Line == 0 {
+		fe.Line = p.lines.at(off)
+	}
+	return err
+}
+
+// nameEntry sets Name, Alias and Workspace from the install path and the
+// entry's own `name`.
+func nameEntry(pkg *Package, name string, hasName bool) {
+	if pkg.Path == "" {
+		pkg.Name = name
+		return
+	}
+	folder, ok := folderName(pkg.Path)
+	if !ok {
+		// Not under node_modules: a workspace (or linked) folder.
+		pkg.Workspace = true
+		if hasName {
+			pkg.Name = name
+		} else {
+			pkg.Name = pkg.Path[strings.LastIndexByte(pkg.Path, '/')+1:]
+		}
+		return
+	}
+	pkg.Name = folder
+	if hasName && name != folder {
+		// npm alias: node_modules/<alias> holds package <name>.
+		pkg.Name, pkg.Alias = name, folder
+	}
+}
+
+// folderName returns the segment after the last "node_modules/" of an
+// install path ("@scope/name" for scoped packages).
+func folderName(path string) (string, bool) {
+	const nm = "node_modules/"
+	i := strings.LastIndex(path, nm)
+	for i > 0 && path[i-1] != '/' {
+		// "x_node_modules/..." is not a node_modules folder.
+		i = strings.LastIndex(path[:i], nm)
+	}
+	if i < 0 {
+		return "", false
+	}
+	return path[i+len(nm):], true
+}
