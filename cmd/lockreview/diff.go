@@ -88,7 +88,7 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	rv := review.Reviewer{Typosquat: review.TyposquatIndex(typosquat.Default())}
-	res, err := rv.Run(req)
+	res, err := rv.Run(ctx, req)
 	if err != nil {
 		fmt.Fprintf(stderr, "lockreview diff: %v\n", err)
 		return exitUsage

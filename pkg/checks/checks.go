@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/lockreview/lockreview/pkg/diff"
 	"github.com/lockreview/lockreview/pkg/lockfile"
@@ -108,6 +109,8 @@ type Config struct {
 	LicenseAllow, LicenseDeny []string
 	// BroadUpdateThreshold is how many transitive changes make a broad update.
 	BroadUpdateThreshold int
+	// MinReleaseAge is how old a version must be not to be a recent release.
+	MinReleaseAge time.Duration
 	// Typosquat answers whether a name is confusable with a popular one; nil
 	// disables the typosquat check.
 	Typosquat TyposquatIndex
@@ -131,8 +134,12 @@ func DefaultConfig() Config {
 	return Config{
 		AllowedHosts:         slices.Clone(DefaultAllowedHosts),
 		BroadUpdateThreshold: DefaultBroadUpdateThreshold,
+		MinReleaseAge:        DefaultMinReleaseAge,
 	}
 }
+
+// DefaultMinReleaseAge is recent-release's age when policy sets none.
+const DefaultMinReleaseAge = 48 * time.Hour
 
 // Input is everything the checks look at for one lockfile.
 type Input struct {
@@ -140,6 +147,11 @@ type Input struct {
 	Lockfile string
 	Changes  *diff.Changes
 	Config   Config
+	// Meta is the registry metadata of the changed versions (old and new);
+	// nil in an offline review, where the online checks report nothing.
+	Meta Metadata
+	// Now is the review's clock, for release ages.
+	Now time.Time
 }
 
 // base and head return the compared trees (never nil).
@@ -161,6 +173,9 @@ type Check struct {
 	Severity Severity
 	// Summary is one line for the README and SARIF rule descriptions.
 	Summary string
+	// Online checks need registry metadata (Input.Meta); offline they
+	// report nothing.
+	Online bool
 	// Run produces the check's findings.
 	Run func(in *Input) []Finding
 }
@@ -183,6 +198,19 @@ func All() []Check {
 		{ID: "license-policy", Severity: High, Summary: "A new or updated package's license is denied, or not allowed, by policy.", Run: LicensePolicy},
 		{ID: "broad-update", Severity: Medium, Summary: "The change touches more transitive packages than the policy threshold.", Run: BroadUpdate},
 		{ID: "native-addon", Severity: Low, Summary: "A package newly builds or downloads native code, or is a platform-specific binary.", Run: NativeAddons},
+
+		{ID: "provenance-invalid", Severity: Critical, Online: true, Summary: "A version's attestation does not verify, or attests other bytes than the lockfile pins.", Run: ProvenanceInvalid},
+		{ID: "signature-invalid", Severity: Critical, Online: true, Summary: "The registry signature does not match the lockfile's integrity.", Run: SignatureInvalid},
+		{ID: "provenance-dropped", Severity: High, Online: true, Summary: "An update lost the provenance its previous version (same major line) had.", Run: ProvenanceDropped},
+		{ID: "provenance-identity-changed", Severity: High, Online: true, Summary: "An update was built from another repository, workflow or kind of ref.", Run: ProvenanceIdentityChanged},
+		{ID: "publisher-changed", Severity: High, Online: true, Summary: "An update was published by another npm account (high with another risk signal, else medium).", Run: PublisherChanged},
+		{ID: "maintainers-changed", Severity: Medium, Online: true, Summary: "An update adds (medium) or drops (low) maintainers.", Run: MaintainersChanged},
+		{ID: "repository-changed", Severity: Medium, Online: true, Summary: "An update declares another source repository.", Run: RepositoryChanged},
+		{ID: "recent-release", Severity: Medium, Online: true, Summary: "A version is younger than the policy's min-release-age.", Run: RecentRelease},
+		{ID: "new-package", Severity: Medium, Online: true, Summary: "A package new to the tree had its first release less than 30 days ago.", Run: NewPackage},
+		{ID: "deprecated", Severity: Low, Online: true, Summary: "An added or updated version is deprecated.", Run: Deprecated},
+		{ID: "metadata-unavailable", Severity: Low, Online: true, Summary: "Registry metadata could not be read; the online checks did not run for that version.", Run: MetadataUnavailable},
+		{ID: "provenance", Severity: Info, Online: true, Summary: "A version has verified provenance (repository, commit, workflow).", Run: Provenance},
 	}
 }
 

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/lockreview/lockreview/pkg/diff"
 	"github.com/lockreview/lockreview/pkg/lockfile"
@@ -23,9 +24,6 @@ import (
 // previous version.
 func InstallScripts(in *Input) []Finding {
 	head, base := in.head(), in.base()
-	if !head.RecordsInstallScripts() {
-		return nil
-	}
 	const fix = "Read the install script of this exact version (package.json \"scripts\") before merging; if the package works without it, install with --ignore-scripts, or keep the previous version."
 	var out []Finding
 	baseScripts := scriptsByVersion(base)
@@ -34,27 +32,34 @@ func InstallScripts(in *Input) []Finding {
 		if !introduced(c) {
 			continue
 		}
-		after := firstWith(c.After, func(p *lockfile.Package) bool { return p.HasInstallScript })
-		if after == nil {
+		metaAfter, metaBefore := in.Meta.of(c)
+		has, known, text := scriptsOf(c.After, head, metaAfter)
+		if !known || !has {
 			continue
 		}
 		var f Finding
 		switch c.Kind {
 		case diff.Added:
-			f = finding(c, High, fmt.Sprintf("%s is new to the tree and runs an install script", versionText(c)), fix)
+			f = finding(c, High, fmt.Sprintf("%s is new to the tree and runs an install script%s", versionText(c), text), fix)
 		case diff.Updated:
+			had, knewBefore, beforeText := scriptsOf(c.Before, base, metaBefore)
 			switch {
-			case !base.RecordsInstallScripts():
-				f = finding(c, Medium, fmt.Sprintf("%s runs an install script (the base lockfile, version %d, did not record whether %s did)", versionText(c), base.Version, c.From), fix)
-			case firstWith(c.Before, func(p *lockfile.Package) bool { return p.HasInstallScript }) == nil:
-				f = finding(c, High, fmt.Sprintf("%s now runs an install script; %s did not", versionText(c), c.From), fix)
+			case !knewBefore:
+				f = finding(c, Medium, fmt.Sprintf("%s runs an install script%s (the base lockfile, version %d, did not record whether %s did)", versionText(c), text, base.Version, c.From), fix)
+			case !had:
+				f = finding(c, High, fmt.Sprintf("%s now runs an install script%s; %s did not", versionText(c), text, c.From), fix)
+			case text != "" && beforeText != "" && text != beforeText:
+				f = finding(c, Medium, fmt.Sprintf("%s changed its install script%s; %s ran%s", versionText(c), text, c.From, strings.TrimPrefix(beforeText, ":")), fix)
 			default:
 				continue
 			}
-		default:
-			continue
 		}
-		f.Line, f.Path = after.Line, after.Path
+		if n := firstWith(c.After, func(p *lockfile.Package) bool { return p.HasInstallScript }); n != nil {
+			f.Line, f.Path = n.Line, n.Path
+		}
+		if metaAfter != nil && metaAfter.Manifest != nil {
+			f.Values = metaAfter.Manifest.InstallScripts()
+		}
 		out = append(out, f)
 	}
 	// The same name@version gaining the flag: the tarball cannot have changed
@@ -77,6 +82,37 @@ func InstallScripts(in *Input) []Finding {
 		}
 	}
 	return out
+}
+
+// scriptsOf says whether the nodes of one version run an install script,
+// whether that is known, and the scripts as message text (": postinstall
+// `node install.js`") when the registry manifest is available. The manifest
+// is authoritative (it also knows lockfileVersion 1 packages and gypfile
+// builds); the lockfile's hasInstallScript is used without it.
+func scriptsOf(nodes []*lockfile.Package, l *lockfile.Lockfile, meta *VersionMeta) (has, known bool, text string) {
+	flag := firstWith(nodes, func(p *lockfile.Package) bool { return p.HasInstallScript }) != nil
+	if meta != nil && meta.Manifest != nil {
+		scripts := meta.Manifest.InstallScripts()
+		return len(scripts) > 0 || flag, true, scriptText(scripts)
+	}
+	return flag, l.RecordsInstallScripts(), ""
+}
+
+// scriptText renders scripts for a message, in npm's run order.
+func scriptText(scripts map[string]string) string {
+	var parts []string
+	for _, k := range []string{"preinstall", "install", "postinstall", "prepare"} {
+		if s, ok := scripts[k]; ok {
+			if len(s) > 200 {
+				s = s[:200] + "…"
+			}
+			parts = append(parts, fmt.Sprintf("%s `%s`", k, s))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return ": " + strings.Join(parts, ", ")
 }
 
 // scriptsByVersion maps name@version to whether any node of it runs an install script.

@@ -307,6 +307,9 @@ func (p *Policy) CheckConfig() checks.Config {
 	if p.BroadUpdateThreshold > 0 {
 		c.BroadUpdateThreshold = p.BroadUpdateThreshold
 	}
+	if p.MinReleaseAge > 0 {
+		c.MinReleaseAge = p.MinReleaseAge
+	}
 	return c
 }
 

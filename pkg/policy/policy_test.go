@@ -39,6 +39,7 @@ func TestParseFull(t *testing.T) {
 		LicenseAllow:         []string{"MIT", "Apache-2.0", "ISC", "BSD-2-Clause", "BSD-3-Clause"},
 		LicenseDeny:          []string{"AGPL-3.0-only"},
 		BroadUpdateThreshold: 80,
+		MinReleaseAge:        72 * time.Hour,
 	}
 	if diff := cmp.Diff(want, cfg); diff != "" {
 		t.Errorf("CheckConfig diff (-want +got):\n%s", diff)

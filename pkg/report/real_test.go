@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,7 +63,7 @@ func runReal(t testing.TB, scenario, policyYAML string) *review.Result {
 		}
 		req.Policy = p
 	}
-	res, err := (&review.Reviewer{}).Run(req)
+	res, err := (&review.Reviewer{}).Run(context.Background(), req)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -88,7 +89,7 @@ func TestRealUnparseableHead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := (&review.Reviewer{}).Run(review.Request{
+	res, err := (&review.Reviewer{}).Run(context.Background(), review.Request{
 		Files: []review.FilePair{{Path: "package-lock.json", Base: base, Head: base[:len(base)/2]}},
 		Now:   now,
 	})

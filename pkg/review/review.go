@@ -5,6 +5,7 @@
 package review
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -51,32 +52,49 @@ type Result struct {
 	// says what. An incomplete review is never a success.
 	Incomplete bool
 	Problems   []string
+	// InputError is set when a lockfile could not be parsed (the review
+	// fails); Problems names the file and position.
+	InputError bool
+	// Online is set when registry metadata was consulted.
+	Online bool
 	// Policy is the policy the review was judged by.
 	Policy *policy.Policy
 }
 
-// Reviewer runs reviews. The zero value is ready to use with no typosquat index.
+// Reviewer runs reviews. The zero value runs an offline review with no
+// typosquat index. A Reviewer is safe for concurrent use.
 type Reviewer struct {
 	// Typosquat is the popular-name index for the typosquat check; nil
 	// disables that check.
 	Typosquat checks.TyposquatIndex
 	// ParseOptions are passed to lockfile.Parse (size and depth limits).
 	ParseOptions []lockfile.Option
+	// Registry, when set, makes the review online: registry metadata of the
+	// changed versions feeds the online checks. nil is an offline review.
+	Registry Registry
+	// Verifier verifies attestations and registry signatures; nil skips
+	// provenance and signature checks.
+	Verifier ProvenanceVerifier
+	// Concurrency bounds parallel registry lookups (DefaultConcurrency).
+	Concurrency int
 }
 
+func (r *Reviewer) now() time.Time { return time.Now() }
+
 // Run reviews every lockfile of the request. Unparseable input is recorded in
-// the Result (and fails it); Run returns an error only for a request it
-// cannot even start.
-func (r *Reviewer) Run(req Request) (*Result, error) {
+// the Result (and fails it); registry failures mark it incomplete. Run
+// returns an error only for a request it cannot even start. ctx bounds the
+// registry lookups.
+func (r *Reviewer) Run(ctx context.Context, req Request) (*Result, error) {
 	pol := req.Policy
 	if pol == nil {
 		pol = policy.Default()
 	}
 	now := req.Now
 	if now.IsZero() {
-		now = time.Now()
+		now = r.now()
 	}
-	res := &Result{Policy: pol}
+	res := &Result{Policy: pol, Online: r.Registry != nil}
 	cfg := pol.CheckConfig()
 	cfg.Typosquat = r.Typosquat
 	inputError := false
@@ -92,20 +110,46 @@ func (r *Reviewer) Run(req Request) (*Result, error) {
 			fr.Err = err
 			inputError = true
 			res.Problems = append(res.Problems, err.Error())
-			res.Files = append(res.Files, fr)
-			continue
+		} else {
+			fr.Changes = diff.Compare(base, head)
 		}
-		fr.Changes = diff.Compare(base, head)
 		res.Files = append(res.Files, fr)
-		res.Findings = append(res.Findings, checks.Run(&checks.Input{
-			Lockfile: fp.Path,
-			Changes:  fr.Changes,
-			Config:   cfg,
-		}, pol.Enabled)...)
 	}
 
+	var meta checks.Metadata
+	incomplete := inputError
+	if r.Registry != nil {
+		var lookups []lookup
+		for _, fr := range res.Files {
+			if fr.Changes != nil {
+				lookups = append(lookups, wanted(fr.Changes, r.Registry)...)
+			}
+		}
+		var missing int
+		meta, missing = r.metadata(ctx, lookups)
+		if missing > 0 {
+			incomplete = true
+			res.Problems = append(res.Problems, problemText(meta))
+		}
+	}
+
+	for _, fr := range res.Files {
+		if fr.Changes == nil {
+			continue
+		}
+		res.Findings = append(res.Findings, checks.Run(&checks.Input{
+			Lockfile: fr.Path,
+			Changes:  fr.Changes,
+			Config:   cfg,
+			Meta:     meta,
+			Now:      now,
+		}, pol.Enabled)...)
+	}
+	checks.Sort(res.Findings)
+
 	res.Notes = pol.Apply(res.Findings, now)
-	res.Incomplete = inputError
+	res.Incomplete = incomplete
+	res.InputError = inputError
 	res.Conclusion = pol.Decide(res.Findings, res.Incomplete)
 	if inputError {
 		// A lockfile that cannot be read is never waved through: npm may read

@@ -1,6 +1,7 @@
 package review_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -52,7 +53,7 @@ func TestRun(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := rv.Run(review.Request{Files: tc.files, Policy: tc.policy, Now: now})
+			res, err := rv.Run(context.Background(), review.Request{Files: tc.files, Policy: tc.policy, Now: now})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,7 +86,7 @@ func TestRunPolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := (&review.Reviewer{Typosquat: review.TyposquatIndex(typosquat.Default())}).Run(review.Request{Files: []review.FilePair{pair(t, "attack-typosquat")}, Policy: p, Now: now})
+	res, err := (&review.Reviewer{Typosquat: review.TyposquatIndex(typosquat.Default())}).Run(context.Background(), review.Request{Files: []review.FilePair{pair(t, "attack-typosquat")}, Policy: p, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,14 +94,14 @@ func TestRunPolicy(t *testing.T) {
 		t.Errorf("with crossenv accepted: conclusion %v, active %d, findings %d; want success, 0, 2", res.Conclusion, len(res.Active()), len(res.Findings))
 	}
 	p.Checks.Disable = []string{"typosquat", "install-script"}
-	res, _ = (&review.Reviewer{}).Run(review.Request{Files: []review.FilePair{pair(t, "attack-typosquat")}, Policy: p, Now: now})
+	res, _ = (&review.Reviewer{}).Run(context.Background(), review.Request{Files: []review.FilePair{pair(t, "attack-typosquat")}, Policy: p, Now: now})
 	if len(res.Findings) != 0 {
 		t.Errorf("disabled checks still ran: %+v", res.Findings)
 	}
 }
 
 func TestRunRejectsEmptyPath(t *testing.T) {
-	if _, err := (&review.Reviewer{}).Run(review.Request{Files: []review.FilePair{{}}}); err == nil {
+	if _, err := (&review.Reviewer{}).Run(context.Background(), review.Request{Files: []review.FilePair{{}}}); err == nil {
 		t.Error("Run with an unnamed file pair: nil error")
 	}
 }
@@ -114,7 +115,7 @@ func BenchmarkReview(b *testing.B) {
 	b.SetBytes(int64(len(fp.Base) + len(fp.Head)))
 	b.ReportAllocs()
 	for b.Loop() {
-		res, err := rv.Run(review.Request{Files: []review.FilePair{fp}, Now: now})
+		res, err := rv.Run(context.Background(), review.Request{Files: []review.FilePair{fp}, Now: now})
 		if err != nil {
 			b.Fatal(err)
 		}
