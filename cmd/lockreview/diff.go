@@ -27,8 +27,12 @@ checked out) and the policy is read from BASE's .github/lockreview.yml.
 BASE..HEAD compares the two commits; BASE...HEAD compares HEAD with its merge
 base, as a pull request does; a single ref means REF..HEAD.
 
-Exit status: 0 no finding at or above --fail-on, 1 findings at or above it,
-2 usage or input error.
+Online by default: the changed versions' registry metadata, provenance and
+signatures are checked against --registry (only packages resolved from it are
+looked up; no URL from the lockfile is ever fetched). --offline skips that.
+
+Exit status: 0 no finding at or above --fail-on, 1 findings at or above it (or
+an incomplete online review under a fail-closed policy), 2 usage or input error.
 
 Flags:
 `
@@ -43,7 +47,9 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	format := fs.String("format", "text", "output format: text, markdown, json or sarif")
 	failOn := fs.String("fail-on", "", "lowest severity that makes the exit status 1: critical, high, medium, low, info or none (default: the policy's, high)")
 	policyPath := fs.String("policy", "", "policy file (default: none with --base/--head; BASE's .github/lockreview.yml with --git)")
-	fs.Bool("offline", true, "use no network (the only mode so far: every check in this version is offline)")
+	offline := fs.Bool("offline", false, "use no network: skip the online checks (registry metadata, provenance, signatures)")
+	var rf registryFlags
+	rf.register(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -88,6 +94,12 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	rv := review.Reviewer{Typosquat: review.TyposquatIndex(typosquat.Default())}
+	if !*offline {
+		if err := onlineReviewer(&rv, &rf); err != nil {
+			fmt.Fprintf(stderr, "lockreview diff: %v\n", err)
+			return exitUsage
+		}
+	}
 	res, err := rv.Run(ctx, req)
 	if err != nil {
 		fmt.Fprintf(stderr, "lockreview diff: %v\n", err)
@@ -101,7 +113,7 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lockreview diff: %s\n", p)
 	}
 	switch {
-	case len(res.Problems) > 0:
+	case res.InputError:
 		return exitUsage
 	case res.Conclusion == policy.Failure:
 		return exitFindings

@@ -24,9 +24,10 @@ const usage = `lockreview reviews changes to npm lockfiles.
 Usage:
   lockreview diff --base OLD.json --head NEW.json [flags]
   lockreview diff --git BASE..HEAD [flags]
+  lockreview verify NAME@VERSION [--integrity sha512-…]
   lockreview version
 
-Run 'lockreview diff -h' for the flags.
+Run 'lockreview diff -h' or 'lockreview verify -h' for the flags.
 `
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -47,6 +48,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "diff":
 		return runDiff(ctx, args[1:], stdout, stderr)
+	case "verify":
+		return runVerify(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "lockreview", version)
 		return exitOK

@@ -30,14 +30,14 @@ func TestDiffExitCodes(t *testing.T) {
 		stdout string
 		stderr string
 	}{
-		{"attack-fails", []string{"diff", "--base", testdata("attack-typosquat", "base.json"), "--head", testdata("attack-typosquat", "head.json")}, exitFindings, "typosquat", ""},
-		{"fail-on-critical-passes-high", []string{"diff", "--fail-on", "critical", "--base", testdata("attack-typosquat", "base.json"), "--head", testdata("attack-typosquat", "head.json")}, exitOK, "typosquat", ""},
-		{"fail-on-low", []string{"diff", "--fail-on", "low", "--base", testdata("v1-octokit-webhooks-dependabot-lodash", "base.json"), "--head", testdata("v1-octokit-webhooks-dependabot-lodash", "head.json")}, exitFindings, "resolved-changed", ""},
+		{"attack-fails", []string{"diff", "--offline", "--base", testdata("attack-typosquat", "base.json"), "--head", testdata("attack-typosquat", "head.json")}, exitFindings, "typosquat", ""},
+		{"fail-on-critical-passes-high", []string{"diff", "--offline", "--fail-on", "critical", "--base", testdata("attack-typosquat", "base.json"), "--head", testdata("attack-typosquat", "head.json")}, exitOK, "typosquat", ""},
+		{"fail-on-low", []string{"diff", "--offline", "--fail-on", "low", "--base", testdata("v1-octokit-webhooks-dependabot-lodash", "base.json"), "--head", testdata("v1-octokit-webhooks-dependabot-lodash", "head.json")}, exitFindings, "resolved-changed", ""},
 		{"clean-update", []string{"diff", "--offline", "--base", testdata("v3-workspaces-npm-cli-dependabot-babel-traverse", "base.json"), "--head", testdata("v3-workspaces-npm-cli-dependabot-babel-traverse", "head.json")}, exitOK, "", ""},
-		{"missing-file", []string{"diff", "--base", "nope.json", "--head", testdata("attack-typosquat", "head.json")}, exitUsage, "", "nope.json"},
+		{"missing-file", []string{"diff", "--offline", "--base", "nope.json", "--head", testdata("attack-typosquat", "head.json")}, exitUsage, "", "nope.json"},
 		{"no-args", []string{"diff"}, exitUsage, "", "give --base and --head"},
-		{"bad-format", []string{"diff", "--format", "xml", "--base", "a", "--head", "b"}, exitUsage, "", "unknown --format"},
-		{"bad-fail-on", []string{"diff", "--fail-on", "severe", "--base", testdata("attack-typosquat", "base.json"), "--head", testdata("attack-typosquat", "head.json")}, exitUsage, "", "unknown severity"},
+		{"bad-format", []string{"diff", "--offline", "--format", "xml", "--base", "a", "--head", "b"}, exitUsage, "", "unknown --format"},
+		{"bad-fail-on", []string{"diff", "--offline", "--fail-on", "severe", "--base", testdata("attack-typosquat", "base.json"), "--head", testdata("attack-typosquat", "head.json")}, exitUsage, "", "unknown severity"},
 		{"git-and-files", []string{"diff", "--git", "a..b", "--base", "x"}, exitUsage, "", "cannot be combined"},
 		{"unknown-command", []string{"frobnicate"}, exitUsage, "", "unknown command"},
 	}
@@ -57,14 +57,14 @@ func TestDiffMalformedInput(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"node_modules/a\": {\"version\": 1}\n  }\n}\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	code, _, stderr := runCLI(t, "diff", "--base", testdata("attack-typosquat", "base.json"), "--head", bad)
+	code, _, stderr := runCLI(t, "diff", "--offline", "--base", testdata("attack-typosquat", "base.json"), "--head", bad)
 	if code != exitUsage || !strings.Contains(stderr, bad) || !strings.Contains(stderr, "line 4") {
 		t.Errorf("malformed head: exit %d, stderr %q; want 2 and a message naming %s and line 4", code, stderr, bad)
 	}
 }
 
 func TestDiffJSON(t *testing.T) {
-	code, stdout, _ := runCLI(t, "diff", "--format", "json", "--base", testdata("attack-typosquat", "base.json"), "--head", testdata("attack-typosquat", "head.json"))
+	code, stdout, _ := runCLI(t, "diff", "--offline", "--format", "json", "--base", testdata("attack-typosquat", "base.json"), "--head", testdata("attack-typosquat", "head.json"))
 	if code != exitFindings {
 		t.Fatalf("exit %d", code)
 	}
@@ -91,11 +91,11 @@ func TestDiffJSON(t *testing.T) {
 }
 
 func TestDiffSARIFAndMarkdown(t *testing.T) {
-	_, sarif, _ := runCLI(t, "diff", "--format", "sarif", "--base", testdata("attack-integrity-swap", "base.json"), "--head", testdata("attack-integrity-swap", "head.json"))
+	_, sarif, _ := runCLI(t, "diff", "--offline", "--format", "sarif", "--base", testdata("attack-integrity-swap", "base.json"), "--head", testdata("attack-integrity-swap", "head.json"))
 	if !strings.Contains(sarif, `"version": "2.1.0"`) || !strings.Contains(sarif, `"ruleId": "integrity-changed"`) || !strings.Contains(sarif, `"startLine": 8245`) {
 		t.Errorf("SARIF output lacks version, rule or line:\n%s", sarif)
 	}
-	_, md, _ := runCLI(t, "diff", "--format", "markdown", "--base", testdata("attack-integrity-swap", "base.json"), "--head", testdata("attack-integrity-swap", "head.json"))
+	_, md, _ := runCLI(t, "diff", "--offline", "--format", "markdown", "--base", testdata("attack-integrity-swap", "base.json"), "--head", testdata("attack-integrity-swap", "head.json"))
 	if !strings.HasPrefix(md, "<!-- lockreview:comment -->") || !strings.Contains(md, "integrity-changed") {
 		t.Errorf("markdown output:\n%s", md)
 	}
@@ -158,7 +158,7 @@ func TestDiffGit(t *testing.T) {
 	}
 	defer os.Chdir(wd)
 
-	code, stdout, stderr := runCLI(t, "diff", "--git", "HEAD~1..HEAD", "--format", "json")
+	code, stdout, stderr := runCLI(t, "diff", "--offline", "--git", "HEAD~1..HEAD", "--format", "json")
 	if code != exitFindings {
 		t.Fatalf("exit %d, stderr %s", code, stderr)
 	}
@@ -182,14 +182,14 @@ func TestDiffGit(t *testing.T) {
 	}
 	// fail-on: critical from the base: the typosquat (high) alone would pass,
 	// the integrity swap (critical) fails.
-	code, _, _ = runCLI(t, "diff", "--git", "HEAD~1..HEAD", "--fail-on", "critical")
+	code, _, _ = runCLI(t, "diff", "--offline", "--git", "HEAD~1..HEAD", "--fail-on", "critical")
 	if code != exitFindings {
 		t.Errorf("exit %d, want 1 from the critical integrity swap", code)
 	}
-	if code, _, stderr := runCLI(t, "diff", "--git", "nosuchref..HEAD"); code != exitUsage || !strings.Contains(stderr, "nosuchref") {
+	if code, _, stderr := runCLI(t, "diff", "--offline", "--git", "nosuchref..HEAD"); code != exitUsage || !strings.Contains(stderr, "nosuchref") {
 		t.Errorf("bad ref: exit %d, stderr %q", code, stderr)
 	}
-	if code, _, stderr := runCLI(t, "diff", "--git", "--upload-pack=x..HEAD"); code != exitUsage || !strings.Contains(stderr, "want BASE..HEAD") {
+	if code, _, stderr := runCLI(t, "diff", "--offline", "--git", "--upload-pack=x..HEAD"); code != exitUsage || !strings.Contains(stderr, "want BASE..HEAD") {
 		t.Errorf("option-like ref: exit %d, stderr %q", code, stderr)
 	}
 }

@@ -120,7 +120,8 @@ func riskyPackages(in *Input) map[string]string {
 // Motivation: a release that points at another repository may be built from
 // a fork, and it breaks the link between the code you read and the code you
 // install. What it looks at: the normalized `repository` URL of the old and
-// new manifests. It fires medium when both are set and differ. Remediation:
+// new manifests. It fires medium when both are set and differ, low when only
+// the repository name changed under the same owner (a rename). Remediation:
 // check that the new repository belongs to the same project.
 func RepositoryChanged(in *Input) []Finding {
 	var out []Finding
@@ -139,6 +140,11 @@ func RepositoryChanged(in *Input) []Finding {
 		}
 		f := finding(c, Medium, fmt.Sprintf("%s declares repository %s; %s declared %s", versionText(c), a.Repository.URL, c.From, b.Repository.URL),
 			"Check that the new repository belongs to the same project (a fork or a takeover changes it).")
+		if owner(ra) == owner(rb) {
+			// Same host and owner: a renamed repository, as GitHub renames do.
+			f.Severity = Low
+			f.Message += " (same owner: likely a rename)"
+		}
 		f.Values = map[string]string{"before": b.Repository.URL, "after": a.Repository.URL}
 		out = append(out, f)
 	}
@@ -162,6 +168,15 @@ func normalizeRepo(u string) string {
 	u, _, _ = strings.Cut(u, "#")
 	u = strings.TrimSuffix(strings.TrimSuffix(u, "/"), ".git")
 	return u
+}
+
+// owner returns "host/owner" of a normalized repository, or "".
+func owner(repo string) string {
+	parts := strings.SplitN(repo, "/", 3)
+	if len(parts) < 3 {
+		return ""
+	}
+	return parts[0] + "/" + parts[1]
 }
 
 func peopleMinus(a, b []registry.Person) []string {
