@@ -20,6 +20,10 @@ import (
 // DefaultConcurrency bounds the online phase's parallel lookups.
 const DefaultConcurrency = 16
 
+// publicRegistry are the hosts of the public npm registry; their packages'
+// names are public, so asking a mirror about them leaks nothing.
+var publicRegistry = map[string]bool{"registry.npmjs.org": true, "registry.yarnpkg.com": true}
+
 // lookup is one name@version to fetch and verify against one integrity.
 type lookup struct {
 	name, version, integrity string
@@ -42,7 +46,7 @@ func wanted(cs *diff.Changes, reg Registry) []lookup {
 			switch n.Source.Kind {
 			case lockfile.SourceMissing:
 			case lockfile.SourceRegistry, lockfile.SourceHTTP:
-				if !reg.SameOrigin(n.Source.URL) {
+				if !reg.SameOrigin(n.Source.URL) && !publicRegistry[n.Source.Host] {
 					continue
 				}
 			default:
