@@ -95,7 +95,7 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	rv := review.Reviewer{Typosquat: review.TyposquatIndex(typosquat.Default())}
 	if !*offline {
-		if err := onlineReviewer(&rv, &rf); err != nil {
+		if err := onlineReviewer(ctx, &rv, &rf, stderr); err != nil {
 			fmt.Fprintf(stderr, "lockreview diff: %v\n", err)
 			return exitUsage
 		}

@@ -93,6 +93,7 @@ func TestVerify(t *testing.T) {
 		{"lockfile-integrity-matches", []string{"verify", "sigstore@1.0.0", "--integrity", integrity, "--registry", srv.URL()}, exitOK, "sigstore@1.0.0: verified"},
 		{"lockfile-integrity-differs", []string{"verify", "sigstore@1.0.0", "--integrity", "sha512-" + strings.Repeat("A", 86) + "==", "--registry", srv.URL()}, exitFindings, "INVALID"},
 		{"signatures-verified-no-provenance", []string{"verify", "has-package-exports@1.2.3", "--registry", srv.URL()}, exitFindings, "signatures:  verified (key SHA256:jl3bwswu80PjjokCgh0o2w5c2U4LhQAE57gj9cz1kzA)"},
+		{"tuf-unreachable-falls-back-to-embedded-root", []string{"verify", "sigstore@1.0.0", "--registry", srv.URL(), "--tuf-mirror", "http://127.0.0.1:1", "--data-dir", t.TempDir()}, exitOK, "sigstore@1.0.0: verified"},
 		{"scoped-bad-spec", []string{"verify", "@scope/name"}, exitUsage, ""},
 		{"unknown-version", []string{"verify", "express@99.0.0", "--registry", srv.URL()}, exitUsage, ""},
 	}

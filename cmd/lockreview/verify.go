@@ -61,9 +61,9 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "lockreview verify: %v\n", err)
 		return exitUsage
 	}
-	v, err := provenance.Default()
+	v, err := rf.verifier(ctx, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "lockreview verify: load the embedded trust roots: %v\n", err)
+		fmt.Fprintf(stderr, "lockreview verify: load the trust roots: %v\n", err)
 		return exitUsage
 	}
 	return verifyOne(ctx, c, v, name, ver, *integrity, stdout, stderr)

@@ -4,7 +4,10 @@
 // attestation signed by the registry's key) and the registry signatures in
 // a version's dist.signatures.
 //
-// It is pure: no context, no network, no clock. The registry client fetches
+// Verification is pure: no context, no network, no clock. The one exception
+// is RefreshTrustedRoot (tuf.go), which refreshes the Sigstore trusted root
+// through TUF when an operator configures it, at start-up only, never during
+// a review. The registry client fetches
 // the bytes; this package judges them against trusted material fixed at
 // construction (the Sigstore public-good trusted root and npm's keys,
 // embedded from @sigstore/tuf, see Default) and against what the LOCKFILE
