@@ -65,7 +65,8 @@ func (p *parser) v1entry(out *[]*Package, path, key string, line, level int) err
 	if err := p.beginObject(); err != nil {
 		return err
 	}
-	pkg := &Package{Path: path, Name: key, Line: line}
+	pkg := p.newPackage()
+	pkg.Path, pkg.Name, pkg.Line = path, key, line
 	*out = append(*out, pkg)
 	var nested *span // what the last "dependencies" key added to out
 	for p.more() {

@@ -1,0 +1,323 @@
+package lockfile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"strconv"
+	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// field names a value for error messages without building the string
+// unless an error is reported.
+type field struct {
+	section string // "packages", "dependencies" or "" for top-level fields
+	path    string // install path of the entry
+	name    string // field within the entry
+}
+
+func (w field) String() string {
+	var b strings.Builder
+	switch w.section {
+	case "":
+	case "dependencies":
+		// v1: dependencies["a"].dependencies["b"]
+		rest := w.path
+		for i := 0; rest != ""; i++ {
+			rest = strings.TrimPrefix(rest, "node_modules/")
+			seg := rest
+			if j := strings.Index(rest, "/node_modules/"); j >= 0 {
+				seg, rest = rest[:j], rest[j+1:]
+			} else {
+				rest = ""
+			}
+			if i > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString("dependencies[")
+			b.WriteString(strconv.Quote(seg))
+			b.WriteByte(']')
+		}
+		if w.path == "" {
+			b.WriteString("dependencies")
+		}
+	default:
+		b.WriteString(w.section)
+		b.WriteByte('[')
+		b.WriteString(strconv.Quote(w.path))
+		b.WriteByte(']')
+	}
+	if w.name != "" {
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(w.name)
+	}
+	return b.String()
+}
+
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case 'n':
+		return "null"
+	case 't', 'f':
+		return "boolean"
+	case '"':
+		return "string"
+	case '0':
+		return "number"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	}
+	return "invalid JSON"
+}
+
+// typeError reports that the next value (of kind k) is not what field w
+// needs. An invalid token is reported as the decoder's syntax error instead.
+func (p *parser) typeError(w field, want string, k jsontext.Kind, line int) error {
+	// PeekKind looks at one byte: make sure the value is valid JSON before
+	// saying what type it has.
+	if _, err := p.dec.ReadValue(); err != nil {
+		return err
+	}
+	return &FieldError{File: p.file, Field: w.String(), Line: line, Msg: fmt.Sprintf("expected %s, got %s", want, kindName(k))}
+}
+
+// str reads a string value.
+func (p *parser) str(w field, line int) (string, error) {
+	b, err := p.strBytes(w, line)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+// strBytes reads a string value; the result is valid until the next read.
+func (p *parser) strBytes(w field, line int) ([]byte, error) {
+	if k := p.dec.PeekKind(); k != '"' {
+		return nil, p.typeError(w, "a string", k, line)
+	}
+	v, err := p.dec.ReadValue()
+	if err != nil {
+		return nil, err
+	}
+	s := v[1 : len(v)-1]
+	if bytes.IndexByte(s, '\\') >= 0 {
+		return jsontext.AppendUnquote(nil, v)
+	}
+	return s, nil
+}
+
+// intern returns b as a string, sharing the copy among equal values:
+// dependency names and ranges repeat thousands of times in a lockfile. It is
+// a direct-mapped cache, cheaper than a map: a collision only costs an
+// allocation.
+func (p *parser) intern(b []byte) string {
+	if len(b) > 64 {
+		return string(b)
+	}
+	if p.strs == nil {
+		p.strs = new([internSize]string)
+	}
+	slot := &p.strs[maphash.Bytes(keySeed, b)&(internSize-1)]
+	if *slot == string(b) {
+		return *slot
+	}
+	s := string(b)
+	*slot = s
+	return s
+}
+
+const internSize = 4096
+
+// boolean reads a true or false value.
+func (p *parser) boolean(w field, line int) (bool, error) {
+	switch k := p.dec.PeekKind(); k {
+	case 't', 'f':
+		_, err := p.dec.ReadToken()
+		return k == 't', err
+	default:
+		return false, p.typeError(w, "a boolean", k, line)
+	}
+}
+
+// number reads a number value.
+func (p *parser) number(w field, line int) (float64, error) {
+	if k := p.dec.PeekKind(); k != '0' {
+		return 0, p.typeError(w, "a number", k, line)
+	}
+	v, err := p.dec.ReadValue()
+	if err != nil {
+		return 0, err
+	}
+	f, err := strconv.ParseFloat(string(v), 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, err
+	}
+	return f, nil
+}
+
+// stringMap reads an object of strings (a dependencies-like map). When
+// allowBool is set, boolean values are kept as "true"/"false" (v1 requires).
+// An empty object gives nil.
+func (p *parser) stringMap(w field, line int, allowBool bool) (map[string]string, error) {
+	if k := p.dec.PeekKind(); k != '{' {
+		return nil, p.typeError(w, "an object", k, line)
+	}
+	if err := p.beginObject(); err != nil {
+		return nil, err
+	}
+	var m map[string]string
+	for p.more() {
+		name, off, _, _, err := p.key()
+		if err != nil {
+			return nil, err
+		}
+		key := p.intern(name)
+		var val string
+		switch k := p.dec.PeekKind(); {
+		case k == '"':
+			b, err := p.strBytes(w, line)
+			if err != nil {
+				return nil, err
+			}
+			val = p.intern(b)
+		case allowBool && (k == 't' || k == 'f'):
+			if _, err := p.dec.ReadToken(); err != nil {
+				return nil, err
+			}
+			val = strconv.FormatBool(k == 't')
+		default:
+			want := "a string"
+			if allowBool {
+				want = "a string or boolean"
+			}
+			w2 := w
+			w2.name += "[" + strconv.Quote(key) + "]"
+			return nil, p.typeError(w2, want, k, p.lines.at(off))
+		}
+		if m == nil {
+			m = make(map[string]string, 8)
+		}
+		m[key] = val
+	}
+	return m, p.end()
+}
+
+// stringList reads os/cpu: an array of strings, or one string.
+func (p *parser) stringList(w field, line int) ([]string, error) {
+	switch k := p.dec.PeekKind(); k {
+	case '"':
+		b, err := p.strBytes(w, line)
+		if err != nil {
+			return nil, err
+		}
+		return []string{p.intern(b)}, nil
+	case '[':
+		if err := p.beginArray(); err != nil {
+			return nil, err
+		}
+		var out []string
+		for p.more() {
+			w2 := w
+			w2.name += "[" + strconv.Itoa(len(out)) + "]"
+			b, err := p.strBytes(w2, line)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p.intern(b))
+			p.next()
+		}
+		return out, p.end()
+	default:
+		return nil, p.typeError(w, "an array of strings", k, line)
+	}
+}
+
+// license folds the `license` field into one string: a string as is; the
+// old {"type": "MIT", "url": ...} object as its type; an array of those as
+// "(A OR B)". Anything else is "" (real lockfiles carry all of these).
+func (p *parser) license() (string, error) {
+	switch p.dec.PeekKind() {
+	case '"':
+		b, err := p.strBytes(field{}, 0)
+		if err != nil {
+			return "", err
+		}
+		return p.intern(b), nil
+	case '{':
+		return p.licenseObject()
+	case '[':
+		if err := p.beginArray(); err != nil {
+			return "", err
+		}
+		var parts []string
+		for p.more() {
+			var s string
+			var err error
+			switch p.dec.PeekKind() {
+			case '"':
+				var b []byte
+				b, err = p.strBytes(field{}, 0)
+				s = string(b)
+			case '{':
+				s, err = p.licenseObject()
+			default:
+				err = p.skip()
+			}
+			if err != nil {
+				return "", err
+			}
+			if s != "" {
+				parts = append(parts, s)
+			}
+			p.next()
+		}
+		if err := p.end(); err != nil {
+			return "", err
+		}
+		switch len(parts) {
+		case 0:
+			return "", nil
+		case 1:
+			return parts[0], nil
+		}
+		return p.intern([]byte("(" + strings.Join(parts, " OR ") + ")")), nil
+	default:
+		return "", p.skip()
+	}
+}
+
+// licenseObject reads {"type": "MIT", ...} and returns its type.
+func (p *parser) licenseObject() (string, error) {
+	if err := p.beginObject(); err != nil {
+		return "", err
+	}
+	var typ string
+	for p.more() {
+		name, _, _, _, err := p.key()
+		if err != nil {
+			return "", err
+		}
+		if string(name) == "type" && p.dec.PeekKind() == '"' {
+			b, err := p.strBytes(field{}, 0)
+			if err != nil {
+				return "", err
+			}
+			typ = p.intern(b)
+			continue
+		}
+		if string(name) == "type" {
+			typ = "" // last value wins, even when it is unusable
+		}
+		if err := p.skip(); err != nil {
+			return "", err
+		}
+	}
+	return typ, p.end()
+}
