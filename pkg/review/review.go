@@ -104,8 +104,17 @@ func (r *Reviewer) Run(ctx context.Context, req Request) (*Result, error) {
 			return nil, errors.New("review request: a file pair has no path")
 		}
 		fr := FileResult{Path: fp.Path}
-		base, errBase := r.parse(fp.Path, "base", fp.Base)
+		// The two sides parse in parallel: parsing is most of an offline
+		// review's time.
+		var base *lockfile.Lockfile
+		var errBase error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			base, errBase = r.parse(fp.Path, "base", fp.Base)
+		}()
 		head, errHead := r.parse(fp.Path, "head", fp.Head)
+		<-done
 		if err := errors.Join(errHead, errBase); err != nil {
 			fr.Err = err
 			inputError = true

@@ -1,6 +1,8 @@
 package typosquat
 
 import (
+	"encoding/binary"
+	"errors"
 	"slices"
 	"sort"
 )
@@ -13,16 +15,24 @@ import (
 // also discards hash collisions.
 //
 // Each entry packs the top 40 bits of the variant's hash with the 24-bit id of
-// its name into one uint64, and the entries are kept sorted: 8 bytes an entry,
-// one allocation, and a plain integer sort to build.
+// its name into one uint64, and the entries are kept sorted. Entries and
+// bucket offsets are stored as little-endian bytes, so the index over the
+// embedded list can be used straight from the binary (index.bin) without being
+// built or copied at start-up.
 type deletes struct {
-	depth   int
-	maxLen  int // the longest indexed name; longer queries cannot be within depth
-	entries []uint64
-	// bucket[b] is the index of the first entry whose top bucketBits bits are
-	// >= b, so a lookup searches only its bucket (a few entries).
-	bucket []uint32
+	depth  int
+	maxLen int // the longest indexed name; longer queries cannot be within depth
+	// entries holds the sorted entries, 8 bytes each.
+	entries []byte
+	// bucket holds 1<<bucketBits+1 offsets, 4 bytes each: bucket[b] is the
+	// index of the first entry whose top bucketBits bits are >= b, so a
+	// lookup searches only its bucket (a few entries).
+	bucket []byte
 }
+
+func (d *deletes) len() int            { return len(d.entries) / 8 }
+func (d *deletes) entry(i int) uint64  { return binary.LittleEndian.Uint64(d.entries[8*i:]) }
+func (d *deletes) offset(b uint64) int { return int(binary.LittleEndian.Uint32(d.bucket[4*b:])) }
 
 const bucketBits = 16
 
@@ -52,16 +62,16 @@ func newDeletes(names []string, ids []int32, depth int) deletes {
 	// free; each bucket holds a handful of entries, sorted in place. This is
 	// several times faster than sorting the whole slice, and the index is
 	// built at every process start.
-	d.bucket = make([]uint32, 1<<bucketBits+1)
+	bucket := make([]uint32, 1<<bucketBits+1)
 	for _, e := range raw {
-		d.bucket[e>>(64-bucketBits)+1]++
+		bucket[e>>(64-bucketBits)+1]++
 	}
 	for b := 1; b <= 1<<bucketBits; b++ {
-		d.bucket[b] += d.bucket[b-1]
+		bucket[b] += bucket[b-1]
 	}
 	sorted := make([]uint64, len(raw))
 	next := make([]uint32, 1<<bucketBits)
-	copy(next, d.bucket[:1<<bucketBits])
+	copy(next, bucket[:1<<bucketBits])
 	for _, e := range raw {
 		b := e >> (64 - bucketBits)
 		sorted[next[b]] = e
@@ -70,10 +80,10 @@ func newDeletes(names []string, ids []int32, depth int) deletes {
 	// Sort and deduplicate each bucket, compacting as we go.
 	w := 0
 	for b := 0; b < 1<<bucketBits; b++ {
-		lo, hi := d.bucket[b], d.bucket[b+1]
+		lo, hi := bucket[b], bucket[b+1]
 		part := sorted[lo:hi]
 		slices.Sort(part)
-		d.bucket[b] = uint32(w)
+		bucket[b] = uint32(w)
 		for i, e := range part {
 			if i > 0 && e == part[i-1] {
 				continue
@@ -82,25 +92,60 @@ func newDeletes(names []string, ids []int32, depth int) deletes {
 			w++
 		}
 	}
-	d.bucket[1<<bucketBits] = uint32(w)
-	d.entries = slices.Clip(sorted[:w])
+	bucket[1<<bucketBits] = uint32(w)
+	d.entries = make([]byte, 8*w)
+	for i, e := range sorted[:w] {
+		binary.LittleEndian.PutUint64(d.entries[8*i:], e)
+	}
+	d.bucket = make([]byte, 4*len(bucket))
+	for i, o := range bucket {
+		binary.LittleEndian.PutUint32(d.bucket[4*i:], o)
+	}
 	return d
+}
+
+// appendBinary appends d in index.bin's layout: depth (1 byte), maxLen and
+// the entry count (4 bytes each, little-endian), the entries, the buckets.
+func (d *deletes) appendBinary(b []byte) []byte {
+	b = append(b, byte(d.depth))
+	b = binary.LittleEndian.AppendUint32(b, uint32(d.maxLen))
+	b = binary.LittleEndian.AppendUint32(b, uint32(d.len()))
+	b = append(b, d.entries...)
+	return append(b, d.bucket...)
+}
+
+// readDeletes reads one index written by appendBinary from the start of b,
+// without copying, and returns the rest of b.
+func readDeletes(b []byte) (deletes, []byte, error) {
+	const head = 9
+	bucketSize := 4 * (1<<bucketBits + 1)
+	if len(b) < head {
+		return deletes{}, nil, errors.New("deletes index: truncated header")
+	}
+	d := deletes{depth: int(b[0]), maxLen: int(binary.LittleEndian.Uint32(b[1:]))}
+	n := int(binary.LittleEndian.Uint32(b[5:]))
+	if len(b) < head+8*n+bucketSize {
+		return deletes{}, nil, errors.New("deletes index: truncated")
+	}
+	d.entries = b[head : head+8*n : head+8*n]
+	d.bucket = b[head+8*n : head+8*n+bucketSize : head+8*n+bucketSize]
+	return d, b[head+8*n+bucketSize:], nil
 }
 
 // candidates returns the ids of indexed names that share a deletion variant
 // with q, without duplicates.
 func (d *deletes) candidates(q string) []int32 {
-	if len(d.entries) == 0 || len(q) > d.maxLen+d.depth {
+	if d.len() == 0 || len(q) > d.maxLen+d.depth {
 		return nil
 	}
 	var out []int32
 	eachVariant(q, d.depth, func(h uint64) {
 		h &^= idMask
 		top := h >> (64 - bucketBits)
-		lo, hi := int(d.bucket[top]), int(d.bucket[top+1])
-		i := lo + sort.Search(hi-lo, func(i int) bool { return d.entries[lo+i] >= h })
-		for ; i < hi && d.entries[i]&^idMask == h; i++ {
-			id := int32(d.entries[i] & idMask)
+		lo, hi := d.offset(top), d.offset(top+1)
+		i := lo + sort.Search(hi-lo, func(i int) bool { return d.entry(lo+i) >= h })
+		for ; i < hi && d.entry(i)&^idMask == h; i++ {
+			id := int32(d.entry(i) & idMask)
 			if !slices.Contains(out, id) {
 				out = append(out, id)
 			}
