@@ -15,6 +15,7 @@ package checks
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 	"time"
@@ -286,6 +287,23 @@ func versionText(c *diff.Change) string {
 	}
 	return fmt.Sprintf("%s %s", c.Name, c.To)
 }
+
+// changes iterates over the changes for which keep returns true.
+func (in *Input) changes(keep func(*diff.Change) bool) iter.Seq[*diff.Change] {
+	return func(yield func(*diff.Change) bool) {
+		for i := range in.Changes.List {
+			if c := &in.Changes.List[i]; keep(c) && !yield(c) {
+				return
+			}
+		}
+	}
+}
+
+// freshUpdate reports an update to a version the base did not already have.
+func freshUpdate(c *diff.Change) bool { return c.Kind == diff.Updated && !c.Existing }
+
+// notRemoved reports every change but removals.
+func notRemoved(c *diff.Change) bool { return c.Kind != diff.Removed }
 
 // introduced reports whether the change brings code into the tree that the
 // base did not have: an addition, or an update to a version the base did not

@@ -27,11 +27,7 @@ func InstallScripts(in *Input) []Finding {
 	const fix = "Read the install script of this exact version (package.json \"scripts\") before merging; if the package works without it, install with --ignore-scripts, or keep the previous version."
 	var out []Finding
 	baseScripts := scriptsByVersion(base)
-	for i := range in.Changes.List {
-		c := &in.Changes.List[i]
-		if !introduced(c) {
-			continue
-		}
+	for c := range in.changes(introduced) {
 		metaAfter, metaBefore := in.Meta.of(c)
 		has, known, text := scriptsOf(c.After, head, metaAfter)
 		if !known || !has {

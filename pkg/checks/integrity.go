@@ -45,11 +45,7 @@ func IntegrityChanged(in *Input) []Finding {
 // sha512 for every registry package.
 func WeakIntegrity(in *Input) []Finding {
 	var out []Finding
-	for i := range in.Changes.List {
-		c := &in.Changes.List[i]
-		if !introduced(c) {
-			continue
-		}
+	for c := range in.changes(introduced) {
 		n := c.Node()
 		if n == nil || n.Link || n.Workspace || n.InBundle {
 			continue

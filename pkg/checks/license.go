@@ -64,11 +64,7 @@ func LicensePolicy(in *Input) []Finding {
 	}
 	denied, allowed := license.In(cfg.LicenseDeny), license.In(cfg.LicenseAllow)
 	var out []Finding
-	for i := range in.Changes.List {
-		c := &in.Changes.List[i]
-		if !introduced(c) {
-			continue
-		}
+	for c := range in.changes(introduced) {
 		n := c.Node()
 		if n == nil || n.Workspace || n.Link {
 			continue

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/lockreview/lockreview/pkg/diff"
 	"github.com/lockreview/lockreview/pkg/registry"
 )
 
@@ -20,11 +19,7 @@ import (
 // the project's announcements) before taking the release.
 func MaintainersChanged(in *Input) []Finding {
 	var out []Finding
-	for i := range in.Changes.List {
-		c := &in.Changes.List[i]
-		if c.Kind != diff.Updated || c.Existing {
-			continue
-		}
+	for c := range in.changes(freshUpdate) {
 		a, b, ok := manifests(in.Meta.of(c))
 		if !ok || len(a.Maintainers) == 0 || len(b.Maintainers) == 0 {
 			continue
@@ -62,11 +57,7 @@ func MaintainersChanged(in *Input) []Finding {
 func PublisherChanged(in *Input) []Finding {
 	risky := riskyPackages(in)
 	var out []Finding
-	for i := range in.Changes.List {
-		c := &in.Changes.List[i]
-		if c.Kind != diff.Updated || c.Existing {
-			continue
-		}
+	for c := range in.changes(freshUpdate) {
 		a, b, ok := manifests(in.Meta.of(c))
 		if !ok || a.NPMUser == nil || b.NPMUser == nil || samePerson(*a.NPMUser, *b.NPMUser) {
 			continue
@@ -125,11 +116,7 @@ func riskyPackages(in *Input) map[string]string {
 // check that the new repository belongs to the same project.
 func RepositoryChanged(in *Input) []Finding {
 	var out []Finding
-	for i := range in.Changes.List {
-		c := &in.Changes.List[i]
-		if c.Kind != diff.Updated || c.Existing {
-			continue
-		}
+	for c := range in.changes(freshUpdate) {
 		a, b, ok := manifests(in.Meta.of(c))
 		if !ok {
 			continue

@@ -39,11 +39,7 @@ var nativeBuilders = map[string]string{
 func NativeAddons(in *Input) []Finding {
 	var out []Finding
 	var platformOnly []*diff.Change
-	for i := range in.Changes.List {
-		c := &in.Changes.List[i]
-		if !introduced(c) {
-			continue
-		}
+	for c := range in.changes(introduced) {
 		n := c.Node()
 		if n == nil {
 			continue

@@ -21,11 +21,7 @@ import (
 // workflow. Remediation: none; it is good news.
 func Provenance(in *Input) []Finding {
 	var out []Finding
-	for i := range in.Changes.List {
-		c := &in.Changes.List[i]
-		if !introduced(c) {
-			continue
-		}
+	for c := range in.changes(introduced) {
 		after, _ := in.Meta.of(c)
 		if after == nil || after.Provenance == nil || after.Provenance.Provenance == nil {
 			continue
@@ -82,11 +78,7 @@ func ProvenanceDropped(in *Input) []Finding {
 // Remediation: confirm the change with the project.
 func ProvenanceIdentityChanged(in *Input) []Finding {
 	var out []Finding
-	for i := range in.Changes.List {
-		c := &in.Changes.List[i]
-		if c.Kind != diff.Updated || c.Existing {
-			continue
-		}
+	for c := range in.changes(freshUpdate) {
 		after, before := in.Meta.of(c)
 		if after == nil || before == nil || after.Provenance == nil || before.Provenance == nil || after.Provenance.Provenance == nil || before.Provenance.Provenance == nil {
 			continue
@@ -123,11 +115,7 @@ func ProvenanceIdentityChanged(in *Input) []Finding {
 // regenerate the lockfile from the registry and report the package.
 func ProvenanceInvalid(in *Input) []Finding {
 	var out []Finding
-	for i := range in.Changes.List {
-		c := &in.Changes.List[i]
-		if c.Kind == diff.Removed {
-			continue
-		}
+	for c := range in.changes(notRemoved) {
 		after, _ := in.Meta.of(c)
 		if after == nil || !errors.Is(after.ProvenanceErr, provenance.ErrInvalid) {
 			continue
@@ -151,11 +139,7 @@ func ProvenanceInvalid(in *Input) []Finding {
 // the registry.
 func SignatureInvalid(in *Input) []Finding {
 	var out []Finding
-	for i := range in.Changes.List {
-		c := &in.Changes.List[i]
-		if c.Kind == diff.Removed {
-			continue
-		}
+	for c := range in.changes(notRemoved) {
 		after, _ := in.Meta.of(c)
 		if after == nil || after.SignatureErr == nil {
 			continue
@@ -177,11 +161,7 @@ func SignatureInvalid(in *Input) []Finding {
 // review again (`/recheck`, or the CLI); check the registry URL and token.
 func MetadataUnavailable(in *Input) []Finding {
 	var out []Finding
-	for i := range in.Changes.List {
-		c := &in.Changes.List[i]
-		if !introduced(c) {
-			continue
-		}
+	for c := range in.changes(introduced) {
 		after, _ := in.Meta.of(c)
 		if after == nil || after.Err == nil {
 			continue

@@ -26,11 +26,7 @@ func RecentRelease(in *Input) []Finding {
 		return nil
 	}
 	var out []Finding
-	for i := range in.Changes.List {
-		c := &in.Changes.List[i]
-		if !introduced(c) {
-			continue
-		}
+	for c := range in.changes(introduced) {
 		after, _ := in.Meta.of(c)
 		if after == nil || after.Published.IsZero() {
 			continue
@@ -93,11 +89,7 @@ func Deprecated(in *Input) []Finding {
 		return nil
 	}
 	var out []Finding
-	for i := range in.Changes.List {
-		c := &in.Changes.List[i]
-		if !introduced(c) {
-			continue
-		}
+	for c := range in.changes(introduced) {
 		after, _ := in.Meta.of(c)
 		if after == nil || after.Manifest == nil || after.Manifest.Deprecated == "" {
 			continue

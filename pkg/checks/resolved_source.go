@@ -89,11 +89,7 @@ func ResolvedChanged(in *Input) []Finding {
 // allowed-hosts in .github/lockreview.yml if it is yours.
 func NonRegistrySources(in *Input) []Finding {
 	var out []Finding
-	for i := range in.Changes.List {
-		c := &in.Changes.List[i]
-		if !introduced(c) {
-			continue
-		}
+	for c := range in.changes(introduced) {
 		n := c.Node()
 		if n == nil || n.Link || n.Workspace || n.InBundle {
 			continue
@@ -164,11 +160,7 @@ func InsecureSources(in *Input) []Finding {
 func NameMismatch(in *Input) []Finding {
 	var out []Finding
 	seen := map[string]bool{} // one node can be in two changes (integrity and source)
-	for i := range in.Changes.List {
-		c := &in.Changes.List[i]
-		if c.Kind == diff.Removed {
-			continue
-		}
+	for c := range in.changes(notRemoved) {
 		for _, n := range c.After {
 			s := n.Source
 			if s.TarballName == "" || seen[n.Path] {
