@@ -80,17 +80,21 @@ func run(t *testing.T, base, head *lockfile.Lockfile, cfg checks.Config, only st
 	return out
 }
 
-type fakeIndex map[string]string // name → popular target
+type fakeIndex map[string]string // name → popular target, or "target|rule"
 
 func (f fakeIndex) Nearest(name string) (string, string, string, bool) {
 	t, ok := f[name]
-	return t, "edit-distance", "one letter differs", ok
+	target, rule, found := strings.Cut(t, "|")
+	if !found {
+		rule = "edit-distance"
+	}
+	return target, rule, "one letter differs", ok
 }
 
 func TestChecks(t *testing.T) {
 	def := checks.DefaultConfig()
 	withIndex := def
-	withIndex.Typosquat = fakeIndex{"crossenv": "cross-env"}
+	withIndex.Typosquat = fakeIndex{"crossenv": "cross-env", "node-mkdirp": "mkdirp|affix"}
 	internalCfg := def
 	internalCfg.InternalScopes = []string{"@acme"}
 	internalCfg.InternalNames = []string{"acme-utils"}
@@ -221,6 +225,12 @@ func TestChecks(t *testing.T) {
 			[]got{{"typosquat", "high", "crossenv", "6.1.1", "", "cross-env"}}},
 		{"typosquat/name-already-in-base-no-fire", "typosquat",
 			lock(t, 3, ``, pkg("node_modules/crossenv", "6.1.0")), lock(t, 3, ``, pkg("node_modules/crossenv", "6.1.0"), pkg("node_modules/x/node_modules/crossenv", "7.0.0"), pkg("node_modules/x", "1.0.0")), withIndex, nil},
+		{"typosquat/weak-rule-alone-is-medium", "typosquat",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/node-mkdirp", "0.0.1")), withIndex,
+			[]got{{"typosquat", "medium", "node-mkdirp", "0.0.1", "", "mkdirp"}}},
+		{"typosquat/weak-rule-with-install-script-is-high", "typosquat",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/node-mkdirp", "0.0.1", script)), withIndex,
+			[]got{{"typosquat", "high", "node-mkdirp", "0.0.1", "", "mkdirp"}}},
 		{"typosquat/no-index-no-fire", "typosquat",
 			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/crossenv", "6.1.1")), def, nil},
 

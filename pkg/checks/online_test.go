@@ -181,3 +181,22 @@ func TestOnlineChecksOffline(t *testing.T) {
 		}
 	}
 }
+
+// TestTyposquatWeakRuleNewPackage: a weak-rule look-alike that is also days
+// old on the registry reports high.
+func TestTyposquatWeakRuleNewPackage(t *testing.T) {
+	head := lock(t, 3, ``, pkg("node_modules/node-mkdirp", "0.0.1"))
+	cfg := checks.DefaultConfig()
+	cfg.Typosquat = fakeIndex{"node-mkdirp": "mkdirp|affix"}
+	for _, tc := range []struct {
+		created time.Time
+		want    string
+	}{{now.Add(-3 * 24 * time.Hour), "high"}, {now.Add(-3 * 365 * 24 * time.Hour), "medium"}} {
+		md := checks.Metadata{checks.Key("node-mkdirp", "0.0.1"): meta{created: tc.created}.build("node-mkdirp", "0.0.1")}
+		in := &checks.Input{Lockfile: "package-lock.json", Changes: diff.Compare(nil, head), Config: cfg, Meta: md, Now: now}
+		fs := checks.Typosquats(in)
+		if len(fs) != 1 || fs[0].Severity.String() != tc.want {
+			t.Errorf("created %s: findings %+v, want one %s", tc.created.Format(time.DateOnly), fs, tc.want)
+		}
+	}
+}

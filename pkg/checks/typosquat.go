@@ -4,7 +4,13 @@ import (
 	"fmt"
 
 	"github.com/lockreview/lockreview/pkg/diff"
+	"github.com/lockreview/lockreview/pkg/lockfile"
 )
+
+// weakTyposquatRules match many legitimate names ("node-mkdirp", "history.js",
+// "hash-object"); alone they report medium. The names are pkg/typosquat's
+// Reason values.
+var weakTyposquatRules = map[string]bool{"affix": true, "token-order": true, "plural": true}
 
 // Typosquats reports newly added package names that resemble a popular package.
 //
@@ -12,10 +18,16 @@ import (
 // the most common way malware reaches npm users: one typo in a package.json or
 // a dependency of a dependency. What it looks at: every package name that the
 // base tree did not contain at all, against the popular-name index
-// (pkg/typosquat). It fires (high) when the name is not itself popular and is
+// (pkg/typosquat). It fires when the name is not itself popular and is
 // confusable with a popular name under one of the index's rules; the finding
-// names the popular package and the rule. Remediation: check that the new
-// name is the package you meant; if it is, accept it with an ignore entry.
+// names the popular package and the rule. Rules that real typosquats use most
+// and legitimate names rarely match (a typo, a look-alike letter, dropped
+// separators, a borrowed scope) report high; the weaker ones (an added "node-"
+// or ".js", reordered words, a plural) report medium, raised to high when the
+// package also runs an install script or is itself new on the registry: most
+// names of that shape are old, legitimate packages, most typosquats are new
+// and run code on install. Remediation: check that the new name is the
+// package you meant; if it is, accept it with an ignore entry.
 func Typosquats(in *Input) []Finding {
 	ix := in.Config.Typosquat
 	if ix == nil {
@@ -41,7 +53,20 @@ func Typosquats(in *Input) []Finding {
 		if !ok {
 			continue
 		}
-		f := finding(c, High, fmt.Sprintf("%s is a new package whose name resembles the popular package %q (%s: %s)", versionText(c), target, rule, detail),
+		sev := High
+		if weakTyposquatRules[rule] {
+			sev = Medium
+			after, _ := in.Meta.of(c)
+			switch {
+			case firstWith(c.After, func(p *lockfile.Package) bool { return p.HasInstallScript }) != nil:
+				sev, detail = High, detail+"; it also runs an install script"
+			case after != nil && after.Manifest != nil && len(after.Manifest.InstallScripts()) > 0:
+				sev, detail = High, detail+"; it also runs an install script"
+			case after != nil && !after.Created.IsZero() && in.Now.Sub(after.Created) < NewPackageAge:
+				sev, detail = High, detail+"; it is also less than 30 days old"
+			}
+		}
+		f := finding(c, sev, fmt.Sprintf("%s is a new package whose name resembles the popular package %q (%s: %s)", versionText(c), target, rule, detail),
 			fmt.Sprintf("Make sure you meant %q and not %q: compare the two on npmjs.com (owner, downloads, repository) before merging.", c.Name, target))
 		f.Target = target
 		f.Values = map[string]string{"rule": rule}
