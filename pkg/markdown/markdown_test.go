@@ -1,4 +1,4 @@
-package report
+package markdown
 
 import (
 	"strings"
@@ -31,8 +31,8 @@ func TestMd(t *testing.T) {
 		{"invalid-utf8", "a\xffb", "a\uFFFDb"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if d := cmp.Diff(tc.want, md(tc.in, 1000)); d != "" {
-				t.Errorf("md(%q) diff (-want +got):\n%s", tc.in, d)
+			if d := cmp.Diff(tc.want, Inline(tc.in, 1000)); d != "" {
+				t.Errorf("Inline(%q) diff (-want +got):\n%s", tc.in, d)
 			}
 		})
 	}
@@ -40,16 +40,16 @@ func TestMd(t *testing.T) {
 
 func TestMdLimit(t *testing.T) {
 	for _, in := range []string{strings.Repeat("a", 5000), strings.Repeat("@", 5000), strings.Repeat("é|", 3000)} {
-		got := md(in, 300)
+		got := Inline(in, 300)
 		if len(got) > 300 {
-			t.Errorf("md(%.10q…, 300) is %d bytes", in, len(got))
+			t.Errorf("Inline(%.10q…, 300) is %d bytes", in, len(got))
 		}
 		if !strings.HasSuffix(got, "…") {
-			t.Errorf("md(%.10q…, 300) does not end in …", in)
+			t.Errorf("Inline(%.10q…, 300) does not end in …", in)
 		}
 	}
-	if got := md("short", 300); got != "short" {
-		t.Errorf("md(short) = %q", got)
+	if got := Inline("short", 300); got != "short" {
+		t.Errorf("Inline(short) = %q", got)
 	}
 }
 
@@ -67,8 +67,8 @@ func TestNpmURL(t *testing.T) {
 		{"newline", "a\nb", "1", "https://www.npmjs.com/package/a%0Ab/v/1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if d := cmp.Diff(tc.want, npmURL(tc.pkg, tc.version)); d != "" {
-				t.Errorf("npmURL(%q, %q) diff (-want +got):\n%s", tc.pkg, tc.version, d)
+			if d := cmp.Diff(tc.want, NPMURL(tc.pkg, tc.version)); d != "" {
+				t.Errorf("NPMURL(%q, %q) diff (-want +got):\n%s", tc.pkg, tc.version, d)
 			}
 		})
 	}
@@ -85,8 +85,8 @@ func TestMdPackageLink(t *testing.T) {
 		{"empty-name", "", "1", "[@&#8203;1](https://www.npmjs.com/package//v/1)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if d := cmp.Diff(tc.want, mdPackageLink(tc.pkg, tc.version)); d != "" {
-				t.Errorf("mdPackageLink(%q, %q) diff (-want +got):\n%s", tc.pkg, tc.version, d)
+			if d := cmp.Diff(tc.want, PackageLink(tc.pkg, tc.version)); d != "" {
+				t.Errorf("PackageLink(%q, %q) diff (-want +got):\n%s", tc.pkg, tc.version, d)
 			}
 		})
 	}
@@ -104,44 +104,8 @@ func TestPlain(t *testing.T) {
 		{"cut-rune", "ééé", "é…", 5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if d := cmp.Diff(tc.want, plain(tc.in, tc.limit)); d != "" {
-				t.Errorf("plain(%q, %d) diff (-want +got):\n%s", tc.in, tc.limit, d)
-			}
-		})
-	}
-}
-
-func TestHardCut(t *testing.T) {
-	s := strings.Repeat("é", 1000)
-	got := hardCut(s, 500)
-	if len(got) > 500 || !strings.Contains(got, "cut to fit") {
-		t.Errorf("hardCut: %d bytes, %q…", len(got), got[len(got)-40:])
-	}
-	if !strings.HasPrefix(got, "éé") || strings.ContainsRune(got, '\uFFFD') {
-		t.Errorf("hardCut split a rune")
-	}
-	if hardCut("short", 500) != "short" {
-		t.Errorf("hardCut cut a string that fits")
-	}
-}
-
-func TestLargest(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		hi, fit int // fits(n) is n <= fit
-		want    int
-		wantOK  bool
-	}{
-		{"all", 10, 10, 10, true},
-		{"some", 10, 4, 4, true},
-		{"zero", 10, 0, 0, true},
-		{"none", 10, -1, 0, false},
-		{"empty", 0, 5, 0, true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, ok := largest(tc.hi, func(n int) bool { return n <= tc.fit })
-			if got != tc.want || ok != tc.wantOK {
-				t.Errorf("largest(%d) = %d, %v, want %d, %v", tc.hi, got, ok, tc.want, tc.wantOK)
+			if d := cmp.Diff(tc.want, Plain(tc.in, tc.limit)); d != "" {
+				t.Errorf("Plain(%q, %d) diff (-want +got):\n%s", tc.in, tc.limit, d)
 			}
 		})
 	}
