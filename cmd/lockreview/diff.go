@@ -46,6 +46,7 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	gitRange := fs.String("git", "", "compare the lockfiles changed between two git refs: BASE..HEAD, BASE...HEAD or BASE")
 	format := fs.String("format", "text", "output format: text, markdown, json or sarif")
 	failOn := fs.String("fail-on", "", "lowest severity that makes the exit status 1: critical, high, medium, low, info or none (default: the policy's, high)")
+	deltaPathFlag := fs.String("sbom-delta", "", "write the CycloneDX SBOM delta document of the head to this file (one file per lockfile when there are several)")
 	policyPath := fs.String("policy", "", "policy file (default: none with --base/--head; BASE's .github/lockreview.yml with --git)")
 	offline := fs.Bool("offline", false, "use no network: skip the online checks (registry metadata, provenance, signatures)")
 	var rf registryFlags
@@ -108,6 +109,12 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := render(stdout, res); err != nil {
 		fmt.Fprintf(stderr, "lockreview diff: write report: %v\n", err)
 		return exitUsage
+	}
+	if *deltaPathFlag != "" {
+		if err := writeDeltaDocuments(*deltaPathFlag, res); err != nil {
+			fmt.Fprintf(stderr, "lockreview diff: %v\n", err)
+			return exitUsage
+		}
 	}
 	for _, p := range res.Problems {
 		fmt.Fprintf(stderr, "lockreview diff: %s\n", p)

@@ -25,9 +25,11 @@ Usage:
   lockreview diff --base OLD.json --head NEW.json [flags]
   lockreview diff --git BASE..HEAD [flags]
   lockreview verify NAME@VERSION [--integrity sha512-…]
+  lockreview sbom LOCKFILE [--spec 1.6|1.5] [--output FILE]
+  lockreview serve [flags]                 the GitHub App (webhook server)
   lockreview version
 
-Run 'lockreview diff -h' or 'lockreview verify -h' for the flags.
+Run 'lockreview <command> -h' for the flags.
 `
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -50,6 +52,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runDiff(ctx, args[1:], stdout, stderr)
 	case "verify":
 		return runVerify(ctx, args[1:], stdout, stderr)
+	case "sbom":
+		return runSBOM(args[1:], stdout, stderr)
+	case "serve":
+		return runServe(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "lockreview", version)
 		return exitOK

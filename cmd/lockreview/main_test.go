@@ -209,3 +209,46 @@ func TestIsLockfile(t *testing.T) {
 		}
 	}
 }
+
+func TestSBOM(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "sbom", testdata("v3-octokit-webhooks-license-change", "head.json"), "--spec", "1.5")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	var bom struct {
+		SpecVersion  string `json:"specVersion"`
+		SerialNumber string `json:"serialNumber"`
+		Components   []struct {
+			PURL string `json:"purl"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &bom); err != nil {
+		t.Fatal(err)
+	}
+	if bom.SpecVersion != "1.5" || !strings.HasPrefix(bom.SerialNumber, "urn:uuid:") || len(bom.Components) != 561 {
+		t.Errorf("sbom: spec %s, serial %q, %d components", bom.SpecVersion, bom.SerialNumber, len(bom.Components))
+	}
+	for _, args := range [][]string{{"sbom"}, {"sbom", "nope.json"}, {"sbom", testdata("attack-typosquat", "head.json"), "--spec", "2.0"}} {
+		if code, _, _ := runCLI(t, args...); code != exitUsage {
+			t.Errorf("run(%q) = %d, want %d", args, code, exitUsage)
+		}
+	}
+}
+
+func TestDiffSBOMDelta(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "delta.cdx.json")
+	code, _, stderr := runCLI(t, "diff", "--offline", "--sbom-delta", out, "--base", testdata("v3-octokit-webhooks-license-change", "base.json"), "--head", testdata("v3-octokit-webhooks-license-change", "head.json"))
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"lockreview:delta"`) || !strings.Contains(string(data), `"pkg:npm/fast-uri@3.0.3"`) {
+		t.Errorf("delta document lacks the delta annotations or fast-uri 3.0.3")
+	}
+	if got := deltaPath("out/delta.cdx.json", "web/package-lock.json"); got != filepath.Join("out", "delta.web-package-lock.json.cdx.json") {
+		t.Errorf("deltaPath = %q", got)
+	}
+}

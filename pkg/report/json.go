@@ -8,6 +8,7 @@ import (
 	"github.com/lockreview/lockreview/pkg/checks"
 	"github.com/lockreview/lockreview/pkg/diff"
 	"github.com/lockreview/lockreview/pkg/review"
+	"github.com/lockreview/lockreview/pkg/sbom"
 )
 
 // JSONSchemaVersion is the schemaVersion of the document JSON writes. It
@@ -54,7 +55,11 @@ const JSONSchemaVersion = 1
 //	      "update": "" | "major" | "minor" | "patch" | "prerelease" | "downgrade" | "non-semver",
 //	      "direct": bool, "directKind": "" | "prod" | "dev" | "optional" | "peer",
 //	      "dev": bool, "paths": [string], "line": n
-//	    }]
+//	    }],
+//	    "delta": {                                                     // the SBOM delta; null when error is set
+//	      "added": [...], "removed": [...], "updated": [...], "changed": [...],
+//	      "edgesAdded": [...], "edgesRemoved": [...]                   // see pkg/sbom.BOMDelta
+//	    } | null
 //	  }],
 //	  "notes": [{"line": n, "message": string}]                        // about the policy file
 //	}
@@ -133,9 +138,10 @@ type jsonFinding struct {
 }
 
 type jsonFile struct {
-	Path    string       `json:"path"`
-	Error   *string      `json:"error"`
-	Changes []jsonChange `json:"changes"`
+	Path    string         `json:"path"`
+	Error   *string        `json:"error"`
+	Changes []jsonChange   `json:"changes"`
+	Delta   *sbom.BOMDelta `json:"delta"`
 }
 
 type jsonChange struct {
@@ -216,7 +222,7 @@ func newJSONReport(v *view) *jsonReport {
 	}
 
 	for _, f := range res.Files {
-		jf := jsonFile{Path: f.Path}
+		jf := jsonFile{Path: f.Path, Delta: f.SBOM}
 		if f.Err != nil {
 			msg := f.Err.Error()
 			jf.Error = &msg

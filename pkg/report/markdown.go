@@ -57,11 +57,12 @@ const (
 	mdNotes
 	mdRemedies
 	mdLists
+	mdSBOM
 	mdFooter
 
-	mdComment      = mdMarker | mdVerdict | mdProblems | mdCounts | mdFindings | mdAccepted | mdNotes | mdRemedies | mdLists | mdFooter
+	mdComment      = mdMarker | mdVerdict | mdProblems | mdCounts | mdFindings | mdAccepted | mdNotes | mdRemedies | mdLists | mdSBOM | mdFooter
 	mdCheckSummary = mdProblems | mdCounts | mdFindings | mdAccepted | mdNotes | mdRemedies
-	mdCheckText    = mdLists
+	mdCheckText    = mdLists | mdSBOM
 )
 
 // unlimited is a limit that cuts nothing.
@@ -193,6 +194,9 @@ func (r *mdRenderer) render(l mdLimits) string {
 	}
 	if r.has(mdLists) {
 		r.lists(&b, l)
+	}
+	if r.has(mdSBOM) {
+		r.sbomDeltas(&b, l)
 	}
 	if r.has(mdFooter) {
 		fmt.Fprintf(&b, "<sub>lockreview %s · reviews npm lockfile changes for supply-chain risks</sub>\n", md(r.cfg.version, limitVersion))
@@ -383,6 +387,34 @@ func (r *mdRenderer) lists(b *strings.Builder, l mdLimits) {
 			}
 			b.WriteString("\n</details>\n\n")
 		}
+	}
+}
+
+// sbomLimit bounds each lockfile's SBOM delta section once the package lists
+// are being cut; sbomSummaryOnly leaves just its count line.
+const (
+	sbomLimit       = 4000
+	sbomSummaryOnly = 400
+)
+
+// sbomDeltas renders each lockfile's CycloneDX SBOM delta, collapsed. It is
+// cut along with the package lists, whose information it repeats in SBOM
+// terms (purls, hashes, licenses, scopes, direct edges).
+func (r *mdRenderer) sbomDeltas(b *strings.Builder, l mdLimits) {
+	limit := 0
+	switch {
+	case l.listsOff:
+		limit = sbomSummaryOnly
+	case l.list != unlimited:
+		limit = sbomLimit
+	}
+	for _, f := range r.v.res.Files {
+		if f.SBOM == nil || f.SBOM.Empty() {
+			continue
+		}
+		fmt.Fprintf(b, "<details><summary>%s: SBOM delta (CycloneDX)</summary>\n\n", htmlText(truncate(clean(f.Path), limitPath)))
+		b.WriteString(f.SBOM.Markdown(limit))
+		b.WriteString("\n\n</details>\n\n")
 	}
 }
 

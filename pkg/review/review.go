@@ -7,12 +7,16 @@ package review
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
 
 	"github.com/lockreview/lockreview/pkg/checks"
 	"github.com/lockreview/lockreview/pkg/diff"
 	"github.com/lockreview/lockreview/pkg/lockfile"
 	"github.com/lockreview/lockreview/pkg/policy"
+	"github.com/lockreview/lockreview/pkg/sbom"
 )
 
 // FilePair is one lockfile at the base and the head of a change. A nil side
@@ -38,6 +42,10 @@ type FileResult struct {
 	Changes *diff.Changes
 	// Err says why the file could not be reviewed; it names the file and side.
 	Err error
+	// BOM is the head's CycloneDX SBOM (nil when the lockfile was deleted
+	// or could not be parsed); SBOM is the delta from the base's.
+	BOM  *cdx.BOM
+	SBOM *sbom.BOMDelta
 }
 
 // Result is one review's outcome.
@@ -104,16 +112,23 @@ func (r *Reviewer) Run(ctx context.Context, req Request) (*Result, error) {
 			return nil, errors.New("review request: a file pair has no path")
 		}
 		fr := FileResult{Path: fp.Path}
-		// The two sides parse in parallel: parsing is most of an offline
-		// review's time.
-		var base *lockfile.Lockfile
-		var errBase error
+		// The two sides parse, and get their SBOM, in parallel: that is most
+		// of an offline review's time.
+		var base, head *lockfile.Lockfile
+		var baseBOM, headBOM *cdx.BOM
+		var errBase, errHead, errBaseBOM, errHeadBOM error
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
 			base, errBase = r.parse(fp.Path, "base", fp.Base)
+			if base != nil {
+				baseBOM, errBaseBOM = sbom.BOM(base)
+			}
 		}()
-		head, errHead := r.parse(fp.Path, "head", fp.Head)
+		head, errHead = r.parse(fp.Path, "head", fp.Head)
+		if head != nil {
+			headBOM, errHeadBOM = sbom.BOM(head)
+		}
 		<-done
 		if err := errors.Join(errHead, errBase); err != nil {
 			fr.Err = err
@@ -121,6 +136,11 @@ func (r *Reviewer) Run(ctx context.Context, req Request) (*Result, error) {
 			res.Problems = append(res.Problems, err.Error())
 		} else {
 			fr.Changes = diff.Compare(base, head)
+			if err := errors.Join(errBaseBOM, errHeadBOM); err != nil {
+				res.Problems = append(res.Problems, fmt.Sprintf("%s: SBOM: %v", fp.Path, err))
+			} else {
+				fr.BOM, fr.SBOM = headBOM, sbom.Delta(baseBOM, headBOM)
+			}
 		}
 		res.Files = append(res.Files, fr)
 	}
