@@ -115,14 +115,23 @@ func (r *Reviewer) fetch(ctx context.Context, l lookup) *checks.VersionMeta {
 		m.Err = err
 		return m
 	}
+	// The manifest and the publish times are independent: fetch both at once.
+	var times *registry.Times
+	var errTimes error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		times, errTimes = r.Registry.PublishTimes(ctx, l.name)
+	}()
 	man, err := r.Registry.Manifest(ctx, l.name, l.version)
+	<-done
 	if err != nil {
 		m.Err = fmt.Errorf("manifest: %w", err)
 		return m
 	}
 	m.Manifest = man
-	if times, err := r.Registry.PublishTimes(ctx, l.name); err != nil {
-		m.Err = fmt.Errorf("publish times: %w", err)
+	if errTimes != nil {
+		m.Err = fmt.Errorf("publish times: %w", errTimes)
 	} else {
 		m.Published, m.Created = times.Versions[l.version], times.Created
 	}
