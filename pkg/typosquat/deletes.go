@@ -58,10 +58,13 @@ func newDeletes(names []string, ids []int32, depth int) deletes {
 			raw = append(raw, h&^idMask|uint64(id)&idMask)
 		})
 	}
-	// A counting sort on the top bucketBits bits yields the bucket index for
-	// free; each bucket holds a handful of entries, sorted in place. This is
-	// several times faster than sorting the whole slice, and the index is
-	// built at every process start.
+	return d.fill(raw)
+}
+
+// fill sorts raw entries into d. A counting sort on the top bucketBits bits
+// yields the bucket index for free; each bucket holds a handful of entries,
+// sorted in place: several times faster than sorting the whole slice.
+func (d deletes) fill(raw []uint64) deletes {
 	bucket := make([]uint32, 1<<bucketBits+1)
 	for _, e := range raw {
 		bucket[e>>(64-bucketBits)+1]++
@@ -140,18 +143,24 @@ func (d *deletes) candidates(q string) []int32 {
 	}
 	var out []int32
 	eachVariant(q, d.depth, func(h uint64) {
-		h &^= idMask
-		top := h >> (64 - bucketBits)
-		lo, hi := d.offset(top), d.offset(top+1)
-		i := lo + sort.Search(hi-lo, func(i int) bool { return d.entry(lo+i) >= h })
-		for ; i < hi && d.entry(i)&^idMask == h; i++ {
-			id := int32(d.entry(i) & idMask)
+		d.lookup(h, func(id int32) {
 			if !slices.Contains(out, id) {
 				out = append(out, id)
 			}
-		}
+		})
 	})
 	return out
+}
+
+// lookup calls fn with the id of every entry whose hash is h.
+func (d *deletes) lookup(h uint64, fn func(id int32)) {
+	h &^= idMask
+	top := h >> (64 - bucketBits)
+	lo, hi := d.offset(top), d.offset(top+1)
+	i := lo + sort.Search(hi-lo, func(i int) bool { return d.entry(lo+i) >= h })
+	for ; i < hi && d.entry(i)&^idMask == h; i++ {
+		fn(int32(d.entry(i) & idMask))
+	}
 }
 
 // eachVariant calls fn with the hash of s and of every string made from s by
@@ -191,4 +200,38 @@ func hashSkip(s string, i, j int) uint64 {
 		h *= prime
 	}
 	return h
+}
+
+// keyed maps a key to the ids it was computed from, as a map[string][]int32
+// would, stored like deletes (sorted hash|id entries) so that Default's come
+// prebuilt from index.bin instead of being built at every start. get checks
+// every candidate with keyOf, so a hash collision never returns a wrong id.
+type keyed struct {
+	d     deletes
+	keyOf func(id int32) string
+}
+
+// newKeyed indexes ids[i] under keys[i]; empty keys are left out.
+func newKeyed(keys []string, ids []int32, keyOf func(int32) string) keyed {
+	raw := make([]uint64, 0, len(keys))
+	for i, k := range keys {
+		if k != "" {
+			raw = append(raw, hashSkip(k, -1, -1)&^idMask|uint64(ids[i])&idMask)
+		}
+	}
+	return keyed{d: deletes{}.fill(raw), keyOf: keyOf}
+}
+
+// get returns the ids indexed under key, in ascending order.
+func (k *keyed) get(key string) []int32 {
+	if key == "" {
+		return nil
+	}
+	var out []int32
+	k.d.lookup(hashSkip(key, -1, -1), func(id int32) {
+		if k.keyOf(id) == key {
+			out = append(out, id)
+		}
+	})
+	return out
 }

@@ -17,21 +17,21 @@ import (
 //go:embed index.bin
 var embeddedIndex []byte
 
-const indexMagic = "lockreview-typosquat-index-v1\n"
+const indexMagic = "lockreview-typosquat-index-v2\n"
 
 // indexFile encodes the deletion indexes of ix, tied to the list they were
 // built from by its SHA-256.
 func indexFile(ix *Index, list string) []byte {
 	sum := sha256.Sum256([]byte(list))
 	b := append([]byte(indexMagic), sum[:]...)
-	for _, d := range []*deletes{&ix.edits, &ix.edits2, &ix.scopeEdits} {
+	for _, d := range ix.parts() {
 		b = d.appendBinary(b)
 	}
 	return b
 }
 
 // readIndexFile reads index.bin, refusing one built from another list.
-func readIndexFile(b []byte, list string) (*[3]deletes, error) {
+func readIndexFile(b []byte, list string) (*prebuilt, error) {
 	if !bytes.HasPrefix(b, []byte(indexMagic)) {
 		return nil, errors.New("typosquat index: bad magic")
 	}
@@ -41,7 +41,7 @@ func readIndexFile(b []byte, list string) (*[3]deletes, error) {
 		return nil, errors.New("typosquat index: built from another popular list")
 	}
 	b = b[len(sum):]
-	var out [3]deletes
+	var out prebuilt
 	for i := range out {
 		var err error
 		if out[i], b, err = readDeletes(b); err != nil {

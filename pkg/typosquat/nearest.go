@@ -47,7 +47,7 @@ func (ix *Index) Nearest(name string) (Match, bool) {
 	if !validName(lower) || ix.allow[lower] {
 		return Match{}, false
 	}
-	if _, ok := ix.rank[lower]; ok {
+	if _, ok := ix.rankOf(lower); ok {
 		return Match{}, false
 	}
 	scope, bare := splitScope(lower)
@@ -68,7 +68,7 @@ func (ix *Index) nearestFolded(name string) (Match, bool) {
 	if !ok || !validName(folded) || ix.allow[folded] {
 		return Match{}, false
 	}
-	if _, ok := ix.rank[folded]; ok {
+	if _, ok := ix.rankOf(folded); ok {
 		return Match{Target: folded, Reason: Homoglyph,
 			Detail: fmt.Sprintf("%q spells %q with look-alike non-ASCII letters", name, folded)}, true
 	}
@@ -132,7 +132,7 @@ func (ix *Index) bestBelow(ids []int32, limit int32) (int32, bool) {
 func (ix *Index) nearestUnscoped(q, raw string) (Match, bool) {
 	ds := delimSkeleton(q)
 	if ix.enabled(Delimiter) && (ix.tune.delimAdded || ds == q) {
-		if r, ok := ix.best(ix.delim[ds]); ok {
+		if r, ok := ix.best(ix.delim.get(ds)); ok {
 			return ix.match(r, Delimiter, "%q is %q with different separators", q, ix.names[r]), true
 		}
 	}
@@ -174,7 +174,7 @@ func (ix *Index) nearestUnscoped(q, raw string) (Match, bool) {
 // words w in another order.
 func (ix *Index) reordered(w []string, ds string) (int32, bool) {
 	best := int32(-1)
-	for _, r := range ix.words[sortedWords(w)] {
+	for _, r := range ix.words.get(sortedWords(w)) {
 		if r < ix.tune.wordsRank && (best < 0 || r < best) && delimSkeleton(ix.names[r]) != ds {
 			best = r
 		}
@@ -186,7 +186,7 @@ func (ix *Index) reordered(w []string, ds string) (int32, bool) {
 // plural or singular form of.
 func (ix *Index) pluralOf(q, ds string) (int32, bool) {
 	best := int32(-1)
-	for _, r := range ix.plural[singularSkeleton(q)] {
+	for _, r := range ix.plural.get(singularSkeleton(q)) {
 		if r < ix.tune.pluralRank && (best < 0 || r < best) && delimSkeleton(ix.names[r]) != ds {
 			best = r
 		}
@@ -206,9 +206,9 @@ func (ix *Index) homoglyph(s, ds string) (int32, bool) {
 			}
 		}
 	}
-	consider(ix.glyph[glyphSkeleton(s, 'l')])
+	consider(ix.glyph.get(glyphSkeleton(s, 'l')))
 	if hasOne(s) {
-		consider(ix.glyph[glyphSkeleton(s, 'i')])
+		consider(ix.glyph.get(glyphSkeleton(s, 'i')))
 	}
 	return best, best >= 0
 }
@@ -217,12 +217,12 @@ func (ix *Index) homoglyph(s, ds string) (int32, bool) {
 // "types-node" or "typesnode" for "@types/node", or "splide" for
 // "@splidejs/splide".
 func (ix *Index) unscopedScope(q, ds string) (Match, bool) {
-	if r, ok := ix.bestBelow(ix.joined[ds], ix.tune.joinedRank); ok {
+	if r, ok := ix.bestBelow(ix.joined.get(ds), ix.tune.joinedRank); ok {
 		return ix.match(r, ScopeConfusion, "%q is scoped %q without its scope", q, ix.names[r]), true
 	}
 	// A bare name shared by several scopes ("core", "utils") is generic, not a
 	// reference to one package.
-	if ids := ix.bare[q]; len(ids) == 1 && len(q) >= minBareScope && ids[0] < ix.tune.bareRank {
+	if ids := ix.bare.get(q); len(ids) == 1 && len(q) >= minBareScope && ids[0] < ix.tune.bareRank {
 		return ix.match(ids[0], ScopeConfusion, "%q is scoped %q without its scope", q, ix.names[ids[0]]), true
 	}
 	return Match{}, false
@@ -249,7 +249,7 @@ func (ix *Index) nearestScoped(q, scope, bare string) (Match, bool) {
 		}
 		// "@async-mutex/mutex" borrows the name of the popular "async-mutex".
 		if len(scope) >= minEdit {
-			if r, ok := ix.best(ix.delim[delimSkeleton(scope)]); ok {
+			if r, ok := ix.best(ix.delim.get(delimSkeleton(scope))); ok {
 				return ix.match(r, ScopeConfusion, "%q is published under a scope named after %q", q, ix.names[r]), true
 			}
 		}
@@ -259,11 +259,11 @@ func (ix *Index) nearestScoped(q, scope, bare string) (Match, bool) {
 	// ("@blueoak/list", "plist"); only look-alike spellings of the name part
 	// ("@acme/1odash", "@acme/crossenv") imitate the original.
 	ds := delimSkeleton(bare)
-	if _, ok := ix.rank[bare]; ok {
+	if _, ok := ix.rankOf(bare); ok {
 		return Match{}, false
 	}
 	if ix.enabled(Delimiter) && (ix.tune.delimAdded || ds == bare) {
-		if r, ok := ix.best(ix.delim[ds]); ok {
+		if r, ok := ix.best(ix.delim.get(ds)); ok {
 			return ix.match(r, Delimiter, "the name part of %q is %q with different separators", q, ix.names[r]), true
 		}
 	}
@@ -287,7 +287,7 @@ func (ix *Index) lookalikeScope(q, scope, bare string) (Match, bool) {
 			best, bestScope = r, s
 		}
 	}
-	for _, id := range ix.scopeDelim[glyphSkeleton(scope, 'l')] {
+	for _, id := range ix.scopeDelim.get(glyphSkeleton(scope, 'l')) {
 		consider(id)
 	}
 	if best < 0 {
@@ -309,7 +309,7 @@ func (ix *Index) lookalikeScope(q, scope, bare string) (Match, bool) {
 		return Match{}, false
 	}
 	target := ix.names[best]
-	if r, ok := ix.rank["@"+bestScope+"/"+bare]; ok {
+	if r, ok := ix.rankOf("@" + bestScope + "/" + bare); ok {
 		target = ix.names[r]
 	}
 	return Match{Target: target, Reason: ScopeConfusion,
@@ -324,7 +324,7 @@ func (ix *Index) affix(q string, w []string, ds string) (Match, bool) {
 		if len(rest) < minLen {
 			return
 		}
-		if r, ok := ix.best(ix.delim[rest]); ok && (best < 0 || r < best) {
+		if r, ok := ix.best(ix.delim.get(rest)); ok && (best < 0 || r < best) {
 			best, bestAffix = r, affix
 		}
 	}

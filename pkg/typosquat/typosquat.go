@@ -120,12 +120,12 @@ type Option func(*config)
 type config struct {
 	rules    map[Reason]bool // nil: every rule
 	allow    []string
-	prebuilt *[3]deletes // edits, edits2, scopeEdits from index.bin
+	prebuilt *prebuilt // every hash index, from index.bin
 }
 
 // withPrebuilt uses deletion indexes read from index.bin instead of building
 // them; they must have been built from the same list.
-func withPrebuilt(d *[3]deletes) Option { return func(c *config) { c.prebuilt = d } }
+func withPrebuilt(d *prebuilt) Option { return func(c *config) { c.prebuilt = d } }
 
 // WithRules limits Nearest to the given rules; by default every rule runs.
 func WithRules(rules ...Reason) Option {
@@ -144,30 +144,40 @@ func WithAllowed(names ...string) Option {
 }
 
 // Index answers whether a name is confusable with a popular one. It is
-// immutable after New and safe for concurrent use. Default's deletion indexes
-// come prebuilt from index.bin; its maps take about 15 ms to build.
+// immutable after New and safe for concurrent use. Default's indexes come
+// prebuilt from index.bin and are read in place, so it costs a few
+// milliseconds; New over 17,000 names builds them in about 50 ms.
 type Index struct {
-	names []string         // popular names, lowercased, most popular first; the position is the rank
-	rank  map[string]int32 // name -> rank
+	names []string // popular names, lowercased, most popular first; the position is the rank
+	rank  keyed    // name -> rank
 	allow map[string]bool
 	rules map[Reason]bool // nil: every rule
 	tune  tuning
 
 	// Unscoped popular names.
-	delim  map[string][]int32 // delimiter skeleton -> ranks
-	glyph  map[string][]int32 // homoglyph skeleton -> ranks
-	words  map[string][]int32 // sorted words -> ranks (names of two or more words)
-	plural map[string][]int32 // singular skeleton -> ranks
-	edits  deletes            // deletion neighbourhoods
-	edits2 deletes            // two-deletion neighbourhoods of long names
+	delim  keyed   // delimiter skeleton -> ranks
+	glyph  keyed   // homoglyph skeleton -> ranks
+	words  keyed   // sorted words -> ranks (names of two or more words)
+	plural keyed   // singular skeleton -> ranks
+	edits  deletes // deletion neighbourhoods
+	edits2 deletes // two-deletion neighbourhoods of long names
 
 	// Scoped popular names.
-	scopes     map[string]int32   // scope (without "@") -> best rank in it
-	scopeList  []string           // scopes, for scopeEdits ids
-	scopeEdits deletes            // two-deletion neighbourhoods of the scopes' delimiter skeletons
-	scopeDelim map[string][]int32 // delimiter+homoglyph skeleton of scope -> scopeList ids
-	joined     map[string][]int32 // delimiter skeleton of scope+name ("typesnode") -> ranks
-	bare       map[string][]int32 // name part of "@scope/name", scopes other than @types -> ranks
+	scopes     map[string]int32 // scope (without "@") -> best rank in it
+	scopeList  []string         // scopes, for scopeEdits and scopeDelim ids
+	scopeEdits deletes          // two-deletion neighbourhoods of the scopes' delimiter skeletons
+	scopeDelim keyed            // homoglyph skeleton of scope -> scopeList ids
+	joined     keyed            // delimiter skeleton of scope+name ("typesnode") -> ranks
+	bare       keyed            // name part of "@scope/name", scopes other than @types -> ranks
+}
+
+// prebuilt holds every hash index of an Index, in index.bin's order.
+type prebuilt [11]deletes
+
+// parts returns pointers to ix's indexes in index.bin's order.
+func (ix *Index) parts() [11]*deletes {
+	return [11]*deletes{&ix.edits, &ix.edits2, &ix.scopeEdits, &ix.rank.d, &ix.delim.d, &ix.glyph.d,
+		&ix.words.d, &ix.plural.d, &ix.joined.d, &ix.bare.d, &ix.scopeDelim.d}
 }
 
 // New builds an Index over popular, given most popular first. Names are
@@ -177,85 +187,122 @@ func New(popular []string, opts ...Option) *Index {
 	for _, o := range opts {
 		o(&c)
 	}
-	n := len(popular)
 	ix := &Index{
-		rank:   make(map[string]int32, n),
 		allow:  make(map[string]bool, len(c.allow)),
 		rules:  c.rules,
 		tune:   defaultTuning,
-		delim:  make(map[string][]int32, n),
-		glyph:  make(map[string][]int32, n),
-		words:  make(map[string][]int32, n/2),
-		plural: make(map[string][]int32, n),
 		scopes: map[string]int32{},
-		joined: make(map[string][]int32, n/2),
-		bare:   make(map[string][]int32, n/2),
-
-		scopeDelim: map[string][]int32{},
 	}
 	for _, n := range c.allow {
 		ix.allow[strings.ToLower(n)] = true
 	}
-	var unscoped, long []int32
+	ix.keyFuncs()
+	// With prebuilt indexes only the names and the scope list are needed;
+	// TestEmbeddedIndex checks that the embedded list has no invalid or
+	// duplicate names, so this loop reproduces the ranks they were built with.
+	var seen map[string]bool
+	if c.prebuilt == nil {
+		seen = make(map[string]bool, len(popular))
+	}
+	var unscoped, long, scoped []int32
 	for _, n := range popular {
 		n = strings.ToLower(strings.TrimSpace(n))
-		if _, dup := ix.rank[n]; dup || !validName(n) {
-			continue
+		if seen != nil {
+			if seen[n] || !validName(n) {
+				continue
+			}
+			seen[n] = true
 		}
 		r := int32(len(ix.names))
 		ix.names = append(ix.names, n)
-		ix.rank[n] = r
-		scope, name := splitScope(n)
-		if scope != "" {
+		if scope, _ := splitScope(n); scope != "" {
 			if _, ok := ix.scopes[scope]; !ok {
 				ix.scopes[scope] = r
-				id := int32(len(ix.scopeList))
 				ix.scopeList = append(ix.scopeList, scope)
-				addTo(ix.scopeDelim, glyphSkeleton(scope, 'l'), id)
 			}
-			addTo(ix.joined, delimSkeleton(scope+name), r)
-			if scope != "types" {
-				addTo(ix.bare, name, r)
-			}
+			scoped = append(scoped, r)
 			continue
 		}
 		unscoped = append(unscoped, r)
-		addTo(ix.delim, delimSkeleton(n), r)
-		addTo(ix.glyph, glyphSkeleton(n, 'l'), r)
-		if w := words(n); len(w) >= 2 {
-			addTo(ix.words, sortedWords(w), r)
-		}
-		addTo(ix.plural, singularSkeleton(n), r)
 		if len(n) >= minLongEdit && len(long) < maxLongEditTargets {
 			long = append(long, r)
 		}
 	}
 	if c.prebuilt != nil {
-		ix.edits, ix.edits2, ix.scopeEdits = c.prebuilt[0], c.prebuilt[1], c.prebuilt[2]
+		for i, p := range ix.parts() {
+			*p = c.prebuilt[i]
+		}
 		return ix
 	}
+
+	all := make([]int32, len(ix.names))
+	for i := range all {
+		all[i] = int32(i)
+	}
+	ix.rank = ix.build(ix.rank, all)
+	ix.delim = ix.build(ix.delim, unscoped)
+	ix.glyph = ix.build(ix.glyph, unscoped)
+	ix.words = ix.build(ix.words, unscoped)
+	ix.plural = ix.build(ix.plural, unscoped)
+	ix.joined = ix.build(ix.joined, scoped)
+	var bare []int32
+	for _, r := range scoped {
+		if scope, _ := splitScope(ix.names[r]); scope != "types" {
+			bare = append(bare, r)
+		}
+	}
+	ix.bare = ix.build(ix.bare, bare)
+	scopeIDs := make([]int32, len(ix.scopeList))
+	skels := make([]string, len(ix.scopeList))
+	for i, sc := range ix.scopeList {
+		scopeIDs[i], skels[i] = int32(i), delimSkeleton(sc)
+	}
+	ix.scopeDelim = ix.build(ix.scopeDelim, scopeIDs)
 	ix.edits = newDeletes(ix.names, unscoped, 1)
 	ix.edits2 = newDeletes(ix.names, long, 2)
-	skels := make([]string, len(ix.scopeList))
-	ids := make([]int32, len(ix.scopeList))
-	for i, s := range ix.scopeList {
-		skels[i], ids[i] = delimSkeleton(s), int32(i)
-	}
-	ix.scopeEdits = newDeletes(skels, ids, 2)
+	ix.scopeEdits = newDeletes(skels, scopeIDs, 2)
 	return ix
 }
 
-func addTo(m map[string][]int32, key string, id int32) {
-	if key == "" {
-		return
-	}
-	ids := m[key]
-	for _, x := range ids {
-		if x == id {
-			return
+// keyFuncs sets the key each keyed index computes from an id: how it was
+// built, and how get checks its candidates.
+func (ix *Index) keyFuncs() {
+	ix.rank.keyOf = func(id int32) string { return ix.names[id] }
+	ix.delim.keyOf = func(id int32) string { return delimSkeleton(ix.names[id]) }
+	ix.glyph.keyOf = func(id int32) string { return glyphSkeleton(ix.names[id], 'l') }
+	ix.words.keyOf = func(id int32) string {
+		if w := words(ix.names[id]); len(w) >= 2 {
+			return sortedWords(w)
 		}
+		return ""
 	}
-	m[key] = append(ids, id)
+	ix.plural.keyOf = func(id int32) string { return singularSkeleton(ix.names[id]) }
+	ix.joined.keyOf = func(id int32) string {
+		scope, name := splitScope(ix.names[id])
+		return delimSkeleton(scope + name)
+	}
+	ix.bare.keyOf = func(id int32) string {
+		_, name := splitScope(ix.names[id])
+		return name
+	}
+	ix.scopeDelim.keyOf = func(id int32) string { return glyphSkeleton(ix.scopeList[id], 'l') }
+}
+
+// build indexes ids under the keys k.keyOf computes for them.
+func (ix *Index) build(k keyed, ids []int32) keyed {
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = k.keyOf(id)
+	}
+	return newKeyed(keys, ids, k.keyOf)
+}
+
+// rankOf returns the rank of a popular name.
+func (ix *Index) rankOf(name string) (int32, bool) {
+	if ids := ix.rank.get(name); len(ids) > 0 {
+		return ids[0], true
+	}
+	return 0, false
 }
 
 // Len returns the number of popular names in the index.
@@ -266,7 +313,7 @@ func (ix *Index) IsPopular(name string) bool {
 	if len(name) > maxNameLen {
 		return false
 	}
-	_, ok := ix.rank[strings.ToLower(name)]
+	_, ok := ix.rankOf(strings.ToLower(name))
 	return ok
 }
 
