@@ -95,6 +95,8 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	rv := review.Reviewer{Typosquat: review.TyposquatIndex(typosquat.Default())}
+	// The text and SARIF reports show no SBOM delta: skip building it.
+	rv.SkipSBOM = (*format == "text" || *format == "sarif") && *deltaPathFlag == ""
 	if !*offline {
 		if err := onlineReviewer(ctx, &rv, &rf, stderr); err != nil {
 			fmt.Fprintf(stderr, "lockreview diff: %v\n", err)
@@ -164,14 +166,18 @@ func fileRequest(basePath, headPath string) (review.Request, error) {
 const maxInput = 256 << 20
 
 func readFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxInput+1))
+	if fi.Size() > maxInput {
+		return nil, fmt.Errorf("%s: larger than %d MiB", path, maxInput>>20)
+	}
+	// os.ReadFile sizes its buffer from the file: one allocation, no
+	// regrowth (a pipe or a growing file is still read to its end).
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, err
 	}
 	if len(data) > maxInput {
 		return nil, fmt.Errorf("%s: larger than %d MiB", path, maxInput>>20)
