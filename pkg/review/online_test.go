@@ -288,3 +288,27 @@ func BenchmarkOnline200(b *testing.B) {
 	b.ReportMetric(float64(requests), "requests/op")
 	b.ReportMetric(bound, "bound-ms")
 }
+
+// TestOnlinePerLockfileIntegrity: two lockfiles pin the same name@version to
+// different bytes; only the one the registry did not sign is reported.
+func TestOnlinePerLockfileIntegrity(t *testing.T) {
+	srv := registrytest.NewServer(t)
+	rv := onlineReviewer(t, srv)
+	base := readFile(t, "online/base.json")
+	res, err := rv.Run(context.Background(), review.Request{Files: []review.FilePair{
+		{Path: "a/package-lock.json", Base: base, Head: readFile(t, "online/head.json")},
+		{Path: "b/package-lock.json", Base: base, Head: readFile(t, "online/head-tampered.json")},
+	}, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var where []string
+	for _, f := range res.Findings {
+		if f.Check == "signature-invalid" {
+			where = append(where, f.Lockfile)
+		}
+	}
+	if strings.Join(where, ",") != "b/package-lock.json" {
+		t.Errorf("signature-invalid in %v, want only b/package-lock.json", where)
+	}
+}

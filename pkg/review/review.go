@@ -148,26 +148,23 @@ func (r *Reviewer) Run(ctx context.Context, req Request) (*Result, error) {
 		res.Files = append(res.Files, fr)
 	}
 
-	var meta checks.Metadata
 	incomplete := inputError
-	if r.Registry != nil {
-		var lookups []lookup
-		for _, fr := range res.Files {
-			if fr.Changes != nil {
-				lookups = append(lookups, wanted(fr.Changes, r.Registry)...)
-			}
-		}
-		var missing int
-		meta, missing = r.metadata(ctx, lookups)
-		if missing > 0 {
-			incomplete = true
-			res.Problems = append(res.Problems, problemText(meta))
-		}
-	}
-
 	for _, fr := range res.Files {
 		if fr.Changes == nil {
 			continue
+		}
+		// Metadata is per lockfile: two lockfiles may pin the same
+		// name@version to different bytes, and provenance and signatures are
+		// checked against each one's integrity. The registry client's cache
+		// makes the second lookup of a version free.
+		var meta checks.Metadata
+		if r.Registry != nil {
+			var missing int
+			meta, missing = r.metadata(ctx, wanted(fr.Changes, r.Registry))
+			if missing > 0 {
+				incomplete = true
+				res.Problems = append(res.Problems, fr.Path+": "+problemText(meta))
+			}
 		}
 		res.Findings = append(res.Findings, checks.Run(&checks.Input{
 			Lockfile: fr.Path,
