@@ -123,6 +123,13 @@ func (r *Reviewer) Run(ctx context.Context, req Request) (*Result, error) {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
+			// A panic here could not be recovered by the caller's worker:
+			// turn it into this file's error instead of crashing the server.
+			defer func() {
+				if p := recover(); p != nil {
+					base, errBase = nil, fmt.Errorf("%s at base: internal error: %v", fp.Path, p)
+				}
+			}()
 			base, errBase = r.parse(fp.Path, "base", fp.Base)
 			if base != nil && !r.SkipSBOM {
 				baseBOM, errBaseBOM = sbom.BOM(base)
