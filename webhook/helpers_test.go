@@ -44,14 +44,13 @@ type env struct {
 }
 
 type envConfig struct {
-	ghOpts    []githubtest.Option
-	ep        func(*githubtest.FakeGitHub) webhook.Endpoints
-	scheduler webhook.Scheduler // nil: SyncScheduler
-	async     bool              // the real Queue
-	workers   int
-	engine    webhook.Engine
-	timeout   time.Duration
-	logger    *slog.Logger
+	ghOpts  []githubtest.Option
+	ep      func(*githubtest.FakeGitHub) webhook.Endpoints
+	async   bool // the real Queue
+	workers int
+	engine  webhook.Engine
+	timeout time.Duration
+	logger  *slog.Logger
 }
 
 type envOption func(*envConfig)

@@ -74,7 +74,7 @@ type serveFlags struct {
 	offline              bool
 	workers, queueSize   int
 	reviewTimeout, drain time.Duration
-	dataDir, logLevel    string
+	logLevel             string
 	registry             registryFlags
 }
 

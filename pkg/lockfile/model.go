@@ -6,7 +6,6 @@
 package lockfile
 
 import (
-	"sort"
 	"strings"
 )
 
@@ -146,12 +145,6 @@ func (l *Lockfile) index() {
 	for _, p := range l.Packages {
 		l.byPath[p.Path] = p
 	}
-}
-
-// sortPackages orders Packages by Path and rebuilds the path index.
-func (l *Lockfile) sortPackages() {
-	sort.Slice(l.Packages, func(i, j int) bool { return l.Packages[i].Path < l.Packages[j].Path })
-	l.index()
 }
 
 // Resolve returns the node that npm's resolution would load when the package at

@@ -21,7 +21,6 @@ var (
 	cleanBlock    = markdown.CleanBlock
 	truncate      = markdown.Truncate
 	md            = markdown.Inline
-	npmURL        = markdown.NPMURL
 	mdPackageLink = markdown.PackageLink
 	plain         = markdown.Plain
 )

@@ -230,7 +230,7 @@ func TestIndex(t *testing.T) {
 	if n := typosquat.Default().Len(); n < 15000 {
 		t.Errorf("Default().Len() = %d, want the embedded list of ~17,000 names", n)
 	}
-	if typosquat.Default() != typosquat.Default() {
+	if a, b := typosquat.Default(), typosquat.Default(); a != b {
 		t.Error("Default() built twice")
 	}
 }
