@@ -135,7 +135,16 @@ func (r *Reviewer) fetch(ctx context.Context, l lookup) *checks.VersionMeta {
 	} else {
 		m.Published, m.Created = times.Versions[l.version], times.Created
 	}
-	if r.Verifier == nil || l.integrity == "" {
+	// Whether the version has attestations is the registry's word, known
+	// before (and whether or not) they can be verified.
+	m.Attested = man.Dist.Attestations != nil
+	if r.Verifier == nil {
+		return m
+	}
+	if l.integrity == "" {
+		if m.Attested {
+			m.ProvenanceErr = errors.New("the lockfile records no integrity to bind the attestation to")
+		}
 		return m
 	}
 	want := provenance.Subject{Name: l.name, Version: l.version, Integrity: l.integrity, Repository: man.Repository.URL}
@@ -150,10 +159,9 @@ func (r *Reviewer) fetch(ctx context.Context, l lookup) *checks.VersionMeta {
 		}
 		m.SignatureKeyID, m.SignatureErr = r.Verifier.VerifySignatures(sigs, want, at)
 	}
-	if man.Dist.Attestations == nil {
+	if !m.Attested {
 		return m
 	}
-	m.Attested = true
 	atts, err := r.Registry.Attestations(ctx, l.name, l.version)
 	switch {
 	case errors.Is(err, registry.ErrNotFound):

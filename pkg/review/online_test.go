@@ -182,6 +182,18 @@ func TestOnlineProvenance(t *testing.T) {
 	if !has(keys(res.Findings), key{"provenance-invalid", "critical", "sigstore"}) {
 		t.Errorf("attestation of other bytes not reported as invalid: %v", keys(res.Findings))
 	}
+
+	// A lockfile entry without integrity cannot be bound to the attestation:
+	// neither verified nor invalid.
+	res, err = rv.Run(context.Background(), review.Request{Files: []review.FilePair{{Path: "package-lock.json", Base: empty, Head: lock("")}}, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys(res.Findings) {
+		if k.Check == "provenance" || k.Check == "provenance-invalid" || k.Check == "provenance-dropped" {
+			t.Errorf("no integrity to verify against, yet %v", k)
+		}
+	}
 }
 
 // TestOnlineRegistryFailure: a registry that keeps failing marks the review
