@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
@@ -110,16 +111,24 @@ func (r *Reviewer) Run(ctx context.Context, req Request) (*Result, error) {
 	cfg.Typosquat = r.Typosquat
 	inputError := false
 
+	// The SBOMs are built in the background while the checks (and the
+	// registry lookups) run; they are collected at the end.
+	var sboms sync.WaitGroup
+	type sbomResult struct {
+		bom   *cdx.BOM
+		delta *sbom.BOMDelta
+		err   error
+	}
+	sbomOut := make([]sbomResult, len(req.Files))
 	for _, fp := range req.Files {
 		if fp.Path == "" {
 			return nil, errors.New("review request: a file pair has no path")
 		}
 		fr := FileResult{Path: fp.Path}
-		// The two sides parse, and get their SBOM, in parallel: that is most
-		// of an offline review's time.
-		var base, head *lockfile.Lockfile
-		var baseBOM, headBOM *cdx.BOM
-		var errBase, errHead, errBaseBOM, errHeadBOM error
+		// The two sides parse in parallel: parsing is most of an offline
+		// review's time.
+		var base *lockfile.Lockfile
+		var errBase error
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
@@ -131,14 +140,8 @@ func (r *Reviewer) Run(ctx context.Context, req Request) (*Result, error) {
 				}
 			}()
 			base, errBase = r.parse(fp.Path, "base", fp.Base)
-			if base != nil && !r.SkipSBOM {
-				baseBOM, errBaseBOM = sbom.BOM(base)
-			}
 		}()
-		head, errHead = r.parse(fp.Path, "head", fp.Head)
-		if head != nil && !r.SkipSBOM {
-			headBOM, errHeadBOM = sbom.BOM(head)
-		}
+		head, errHead := r.parse(fp.Path, "head", fp.Head)
 		<-done
 		if err := errors.Join(errHead, errBase); err != nil {
 			fr.Err = err
@@ -146,13 +149,16 @@ func (r *Reviewer) Run(ctx context.Context, req Request) (*Result, error) {
 			res.Problems = append(res.Problems, err.Error())
 		} else {
 			fr.Changes = diff.Compare(base, head)
-			if err := errors.Join(errBaseBOM, errHeadBOM); err != nil {
-				res.Problems = append(res.Problems, fmt.Sprintf("%s: SBOM: %v", fp.Path, err))
-			} else if !r.SkipSBOM {
-				fr.BOM, fr.SBOM = headBOM, sbom.Delta(baseBOM, headBOM)
-			}
 		}
 		res.Files = append(res.Files, fr)
+		if fr.Err == nil && !r.SkipSBOM {
+			out := &sbomOut[len(res.Files)-1]
+			sboms.Add(1)
+			go func() {
+				defer sboms.Done()
+				out.bom, out.delta, out.err = buildSBOM(base, head)
+			}()
+		}
 	}
 
 	incomplete := inputError
@@ -183,6 +189,15 @@ func (r *Reviewer) Run(ctx context.Context, req Request) (*Result, error) {
 	}
 	checks.Sort(res.Findings)
 
+	sboms.Wait()
+	for i := range res.Files {
+		fr, out := &res.Files[i], sbomOut[i]
+		if out.err != nil {
+			res.Problems = append(res.Problems, fmt.Sprintf("%s: SBOM: %v", fr.Path, out.err))
+		}
+		fr.BOM, fr.SBOM = out.bom, out.delta
+	}
+
 	res.Notes = pol.Apply(res.Findings, now)
 	res.Incomplete = incomplete
 	res.InputError = inputError
@@ -193,6 +208,38 @@ func (r *Reviewer) Run(ctx context.Context, req Request) (*Result, error) {
 		res.Conclusion = policy.Failure
 	}
 	return res, nil
+}
+
+// buildSBOM builds both sides' BOMs in parallel and their delta; a nil side
+// (an added or deleted lockfile) has no BOM. A panic becomes an error.
+func buildSBOM(base, head *lockfile.Lockfile) (headBOM *cdx.BOM, delta *sbom.BOMDelta, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error: %v", p)
+		}
+	}()
+	var baseBOM *cdx.BOM
+	var errBase error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() {
+			if p := recover(); p != nil {
+				errBase = fmt.Errorf("internal error: %v", p)
+			}
+		}()
+		if base != nil {
+			baseBOM, errBase = sbom.BOM(base)
+		}
+	}()
+	if head != nil {
+		headBOM, err = sbom.BOM(head)
+	}
+	<-done
+	if err = errors.Join(err, errBase); err != nil {
+		return nil, nil, err
+	}
+	return headBOM, sbom.Delta(baseBOM, headBOM), nil
 }
 
 func (r *Reviewer) parse(path, side string, data []byte) (*lockfile.Lockfile, error) {
