@@ -17,7 +17,7 @@ update: ## regenerate golden files
 	$(GO) test ./pkg/report/... ./pkg/sbom/... ./pkg/typosquat/... ./webhook/... -update
 
 fuzz: ## run every fuzz target for FUZZTIME (default 1m) each
-	@for t in "FuzzParse ./pkg/lockfile" "FuzzParse ./pkg/policy" "FuzzParse ./pkg/license" "FuzzNearest ./pkg/typosquat" "FuzzDecodeManifest ./pkg/registry" "FuzzPublishTimes ./pkg/registry" "FuzzVerifyAttestations ./pkg/provenance" "FuzzDispatch ./webhook"; do \
+	@for t in "FuzzParse ./pkg/lockfile" "FuzzParse ./pkg/policy" "FuzzParse ./pkg/license" "FuzzNearest ./pkg/typosquat" "FuzzDecodeManifest ./pkg/registry" "FuzzPublishTimes ./pkg/registry" "FuzzVerifyAttestations ./pkg/provenance" "FuzzDispatch ./webhook" "FuzzReview ./pkg/review"; do \
 		set -- $$t; $(GO) test -run='^$$' -fuzz="^$$1$$" -fuzztime=$${FUZZTIME:-1m} $$2 || exit 1; done
 
 bench: ## run the benchmarks
