@@ -101,6 +101,8 @@ type tuning struct {
 	editWordEnd bool  // a letter added or changed at the end of a word ("sqliter")
 	dropAnyMin  int   // a dropped letter need not be one of a double in names this long
 	twoEdits    bool  // the two-edit rule for long names
+	nearMin     int   // shortest name for the near-edit rule
+	nearRank    int32 // near-edit: only targets ranked above this
 }
 
 // defaultTuning: a legitimate name is far more often another word that looks
@@ -119,6 +121,8 @@ var defaultTuning = tuning{
 	editWordEnd: false,
 	dropAnyMin:  8, // "typscript", "eslint-plugin-reat"; shorter: "memize" is not "memoize"
 	twoEdits:    true,
+	nearMin:     4,
+	nearRank:    3000,
 }
 
 // bestBelow is best restricted to ranks below limit.
@@ -167,7 +171,34 @@ func (ix *Index) nearestUnscoped(q, raw string) (Match, bool) {
 			return m, true
 		}
 	}
+	if ix.enabled(NearEdit) {
+		if m, ok := ix.nearEdit(q); ok {
+			return m, true
+		}
+	}
 	return Match{}, false
+}
+
+// nearEdit finds the most popular name among the top nearRank that q is
+// exactly one edit of, whatever the edit.
+func (ix *Index) nearEdit(q string) (Match, bool) {
+	if len(q) < ix.tune.nearMin {
+		return Match{}, false
+	}
+	best := int32(-1)
+	for _, r := range ix.edits.candidates(q) {
+		p := ix.names[r]
+		if r >= ix.tune.nearRank || len(p) < ix.tune.nearMin || (best >= 0 && r > best) {
+			continue
+		}
+		if osa(q, p, 1) == 1 {
+			best = r
+		}
+	}
+	if best < 0 {
+		return Match{}, false
+	}
+	return ix.match(best, NearEdit, "%q is one edit from %q", q, ix.names[best]), true
 }
 
 // reordered finds the most popular name among the top wordsRank with the

@@ -80,7 +80,7 @@ func TestOperatingPoints(t *testing.T) {
 	with("- glued suffixes", func(c *tuning) { c.gluedSuffix = false })
 	with("- both", func(c *tuning) { c.nodeDash, c.gluedSuffix = false, false })
 	with("widest (every switch on)", func(c *tuning) {
-		*c = tuning{true, 1 << 30, 1 << 30, 1 << 30, 1 << 30, true, true, minEdit, true, minEdit, true}
+		*c = tuning{true, 1 << 30, 1 << 30, 1 << 30, 1 << 30, true, true, minEdit, true, minEdit, true, 4, 1 << 30}
 	})
 	for _, r := range []Reason{Affix, Delimiter, EditDistance} {
 		var rules []Reason

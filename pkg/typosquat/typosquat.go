@@ -36,6 +36,12 @@ const (
 	// a word are left alone. Two steps are allowed inside one long word of a
 	// name of at least 10 characters, for the 3,000 most popular such names.
 	EditDistance Reason = "edit-distance"
+	// NearEdit is any other single Damerau-Levenshtein step (an insertion,
+	// deletion, substitution or swap anywhere) from one of the more popular
+	// names, both at least 4 characters long. Real typosquat campaigns use
+	// such edits ("bunfer-xor", "saync", "epress") but so do many legitimate
+	// names, so pkg/checks reports it as a weak signal.
+	NearEdit Reason = "near-edit"
 	// Homoglyph is a spelling that renders alike: 1/l/I, 0/o, rn/m, vv/w, and
 	// Cyrillic, Greek or full-width letters that look like ASCII ones.
 	Homoglyph Reason = "homoglyph"
@@ -73,11 +79,21 @@ type Match struct {
 // not names and are rejected before any work is done.
 const maxNameLen = 214
 
-//go:generate go run ./internal/gen -out popular.txt -heldout ../../testdata/typosquat/heldout-names.txt
+//go:generate go run ./internal/gen -out popular.txt -heldout ../../testdata/typosquat/heldout-names.txt -established established.txt
 //go:generate go test -run ^TestEmbeddedIndex$ -update .
 
 //go:embed popular.txt
 var popularList string
+
+//go:embed established.txt
+var establishedList string
+
+// Established returns the embedded established names: the 15,862 most
+// depended-upon npm packages that are not in the popular list. Default never
+// flags them; they are not targets.
+func Established() []string {
+	return parseList(establishedList)
+}
 
 // Popular returns the embedded popular names, most popular first.
 func Popular() []string {
@@ -85,7 +101,7 @@ func Popular() []string {
 }
 
 var defaultIndex = sync.OnceValue(func() *Index {
-	var opts []Option
+	opts := []Option{WithAllowed(Established()...)}
 	if d, err := readIndexFile(embeddedIndex, popularList); err == nil {
 		opts = append(opts, withPrebuilt(d))
 	}

@@ -28,6 +28,29 @@ type nearestTest struct {
 	reason typosquat.Reason
 }
 
+// strongIndex is the test index with every rule but the catch-all
+// near-edit, so that each rule's tests show that rule's own boundaries.
+func strongIndex() *typosquat.Index {
+	return typosquat.New(testPopular, typosquat.WithRules(typosquat.EditDistance, typosquat.Homoglyph,
+		typosquat.Delimiter, typosquat.Affix, typosquat.TokenOrder, typosquat.Plural, typosquat.ScopeConfusion))
+}
+
+// TestNearestNearEdit: any single edit from a name ranked high enough, where
+// the stricter rules do not apply, is a near-edit (a weak signal).
+func TestNearestNearEdit(t *testing.T) {
+	runNearest(t, typosquat.New(testPopular), []nearestTest{
+		{"four-letters", "yarm", "yarn", typosquat.NearEdit},
+		{"first-letter", "rodash", "lodash", typosquat.NearEdit},
+		{"last-letter-changed", "lodasb", "lodash", typosquat.NearEdit},
+		{"not-a-keyboard-slip", "lodpsh", "lodash", typosquat.NearEdit},
+		{"separator-added", "lo-dash", "lodash", typosquat.NearEdit},
+		{"strict-rule-first", "lodahs", "lodash", typosquat.EditDistance},
+		{"three-letters", "exp", "", ""},
+		{"two-edits", "lodxyh", "", ""},
+		{"popular-itself", "react-dom", "", ""},
+	})
+}
+
 func runNearest(t *testing.T, ix *typosquat.Index, tests []nearestTest) {
 	t.Helper()
 	for _, tt := range tests {
@@ -52,7 +75,7 @@ func runNearest(t *testing.T, ix *typosquat.Index, tests []nearestTest) {
 }
 
 func TestNearestEditDistance(t *testing.T) {
-	runNearest(t, typosquat.New(testPopular), []nearestTest{
+	runNearest(t, strongIndex(), []nearestTest{
 		{"swap", "lodahs", "lodash", typosquat.EditDistance},
 		{"swap-inner", "ldoash", "lodash", typosquat.EditDistance},
 		{"swap-five-letters", "axois", "axios", typosquat.EditDistance},
@@ -76,7 +99,7 @@ func TestNearestEditDistance(t *testing.T) {
 }
 
 func TestNearestHomoglyph(t *testing.T) {
-	runNearest(t, typosquat.New(testPopular), []nearestTest{
+	runNearest(t, strongIndex(), []nearestTest{
 		{"digit-one", "1odash", "lodash", typosquat.Homoglyph},
 		{"capital-i", "Iodash", "lodash", typosquat.Homoglyph},
 		{"zero", "l0dash", "lodash", typosquat.Homoglyph},
@@ -94,7 +117,7 @@ func TestNearestHomoglyph(t *testing.T) {
 }
 
 func TestNearestDelimiter(t *testing.T) {
-	runNearest(t, typosquat.New(testPopular), []nearestTest{
+	runNearest(t, strongIndex(), []nearestTest{
 		{"removed", "crossenv", "cross-env", typosquat.Delimiter},
 		{"removed-cli", "babelcli", "babel-cli", typosquat.Delimiter},
 		{"removed-node", "nodesass", "node-sass", typosquat.Delimiter},
@@ -106,7 +129,7 @@ func TestNearestDelimiter(t *testing.T) {
 }
 
 func TestNearestAffix(t *testing.T) {
-	runNearest(t, typosquat.New(testPopular), []nearestTest{
+	runNearest(t, strongIndex(), []nearestTest{
 		{"dot-js", "jquery.js", "jquery", typosquat.Affix},
 		{"dot-js-two-letters", "d3.js", "d3", typosquat.Affix},
 		{"dash-js-compound", "cross-env.js", "cross-env", typosquat.Affix},
@@ -126,7 +149,7 @@ func TestNearestAffix(t *testing.T) {
 }
 
 func TestNearestTokenOrder(t *testing.T) {
-	runNearest(t, typosquat.New(testPopular), []nearestTest{
+	runNearest(t, strongIndex(), []nearestTest{
 		{"two-words", "env-cross", "cross-env", typosquat.TokenOrder},
 		{"three-words", "width-string", "string-width", typosquat.TokenOrder},
 		// must not fire
@@ -136,7 +159,7 @@ func TestNearestTokenOrder(t *testing.T) {
 }
 
 func TestNearestPlural(t *testing.T) {
-	runNearest(t, typosquat.New(testPopular), []nearestTest{
+	runNearest(t, strongIndex(), []nearestTest{
 		{"plural", "chalks", "chalk", typosquat.Plural},
 		{"plural-compound", "string-widths", "string-width", typosquat.Plural},
 		// must not fire: "utils" and "util" are both popular
@@ -145,7 +168,7 @@ func TestNearestPlural(t *testing.T) {
 }
 
 func TestNearestScopeConfusion(t *testing.T) {
-	runNearest(t, typosquat.New(testPopular), []nearestTest{
+	runNearest(t, strongIndex(), []nearestTest{
 		{"scope-dropped", "types-node", "@types/node", typosquat.ScopeConfusion},
 		{"scope-glued", "typesnode", "@types/node", typosquat.ScopeConfusion},
 		{"bare-name", "splide", "@splidejs/splide", typosquat.ScopeConfusion},
@@ -245,7 +268,8 @@ func TestDefault(t *testing.T) {
 		{"lodash", "lodash", "", ""},
 		{"types-node-scoped", "@types/node", "", ""},
 		{"node", "node", "", ""},
-		{"short", "rect", "", ""},
+		{"short-near-edit", "rect", "react", typosquat.NearEdit},
+		{"three-letters", "rct", "", ""},
 	})
 }
 
