@@ -10,7 +10,7 @@ import (
 // weakTyposquatRules match many legitimate names ("node-mkdirp", "history.js",
 // "hash-object", "bocha"); alone they report medium. The names are pkg/typosquat's
 // Reason values.
-var weakTyposquatRules = map[string]bool{"affix": true, "token-order": true, "plural": true, "near-edit": true}
+var weakTyposquatRules = map[string]bool{"affix": true, "token-order": true, "plural": true, "near-edit": true, "scope-dropped": true}
 
 // Typosquats reports newly added package names that resemble a popular package.
 //

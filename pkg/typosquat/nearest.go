@@ -253,8 +253,13 @@ func (ix *Index) unscopedScope(q, ds string) (Match, bool) {
 	}
 	// A bare name shared by several scopes ("core", "utils") is generic, not a
 	// reference to one package.
-	if ids := ix.bare.get(q); len(ids) == 1 && len(q) >= minBareScope && ids[0] < ix.tune.bareRank {
-		return ix.match(ids[0], ScopeConfusion, "%q is scoped %q without its scope", q, ix.names[ids[0]]), true
+	if ids := ix.bare.get(q); len(ids) == 1 && len(q) >= minBareScope {
+		if ids[0] < ix.tune.bareRank {
+			return ix.match(ids[0], ScopeConfusion, "%q is scoped %q without its scope", q, ix.names[ids[0]]), true
+		}
+		if ix.enabled(ScopeDropped) {
+			return ix.match(ids[0], ScopeDropped, "%q is the name of the scoped package %q without its scope", q, ix.names[ids[0]]), true
+		}
 	}
 	return Match{}, false
 }

@@ -42,6 +42,12 @@ const (
 	// such edits ("bunfer-xor", "saync", "epress") but so do many legitimate
 	// names, so pkg/checks reports it as a weak signal.
 	NearEdit Reason = "near-edit"
+	// ScopeDropped is the name part of any other popular scoped package,
+	// without its scope ("core-auth" for "@azure/core-auth"), as the 2022
+	// campaign against Azure's packages used. Many scoped packages share a
+	// generic name part with unrelated packages, so pkg/checks reports it
+	// as a weak signal.
+	ScopeDropped Reason = "scope-dropped"
 	// Homoglyph is a spelling that renders alike: 1/l/I, 0/o, rn/m, vv/w, and
 	// Cyrillic, Greek or full-width letters that look like ASCII ones.
 	Homoglyph Reason = "homoglyph"

@@ -1,6 +1,7 @@
 package typosquat_test
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -33,6 +34,21 @@ type nearestTest struct {
 func strongIndex() *typosquat.Index {
 	return typosquat.New(testPopular, typosquat.WithRules(typosquat.EditDistance, typosquat.Homoglyph,
 		typosquat.Delimiter, typosquat.Affix, typosquat.TokenOrder, typosquat.Plural, typosquat.ScopeConfusion))
+}
+
+// TestNearestScopeDropped: the bare name of a scoped package outside the
+// most popular ones is a weak signal of its own.
+func TestNearestScopeDropped(t *testing.T) {
+	// Ranked after 1,000 others: past the strict scope-confusion cut.
+	pop := append([]string{}, testPopular...)
+	for i := 0; i < 1000; i++ {
+		pop = append(pop, fmt.Sprintf("filler-package-%04d", i))
+	}
+	pop = append(pop, "@azure/core-auth")
+	runNearest(t, typosquat.New(pop, typosquat.WithRules(typosquat.ScopeDropped, typosquat.ScopeConfusion)), []nearestTest{
+		{"bare-name", "core-auth", "@azure/core-auth", typosquat.ScopeDropped},
+		{"short-bare-name", "core", "", ""},
+	})
 }
 
 // TestNearestNearEdit: any single edit from a name ranked high enough, where
