@@ -110,7 +110,7 @@ type tuning struct {
 // typosquats but many legitimate names are narrowed to the most popular targets
 // or switched off.
 var defaultTuning = tuning{
-	delimAdded:  false, // 0 of the known typosquats, ~50 of 19,257 held-out legitimate names
+	delimAdded:  false, // 0 of the known typosquats, ~50 of ~19,000 held-out legitimate names
 	joinedRank:  2000,  // "turf-square" and other pre-scope names of scoped packages
 	bareRank:    1000,
 	wordsRank:   1000,
@@ -122,7 +122,7 @@ var defaultTuning = tuning{
 	dropAnyMin:  8, // "typscript", "eslint-plugin-reat"; shorter: "memize" is not "memoize"
 	twoEdits:    true,
 	nearMin:     4,
-	nearRank:    3000,
+	nearRank:    5000,
 }
 
 // bestBelow is best restricted to ranks below limit.
