@@ -17,10 +17,10 @@ import (
 //go:embed index.bin
 var embeddedIndex []byte
 
-const indexMagic = "lockreview-typosquat-index-v2\n"
+const indexMagic = "lockreview-typosquat-index-v3\n"
 
-// indexFile encodes the deletion indexes of ix, tied to the list they were
-// built from by its SHA-256.
+// indexFile encodes the hash indexes of ix, tied to the lists they were
+// built from (the popular and the established list) by their SHA-256.
 func indexFile(ix *Index, list string) []byte {
 	sum := sha256.Sum256([]byte(list))
 	b := append([]byte(indexMagic), sum[:]...)

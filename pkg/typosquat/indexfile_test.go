@@ -23,14 +23,14 @@ func TestEmbeddedIndex(t *testing.T) {
 		}
 		seen[n] = true
 	}
-	built := New(Popular())
-	testkit.Golden(t, "index.bin", indexFile(built, popularList))
+	built := New(Popular(), withEstablished(Established()))
+	testkit.Golden(t, "index.bin", indexFile(built, popularList+establishedList))
 
-	d, err := readIndexFile(embeddedIndex, popularList)
+	d, err := readIndexFile(embeddedIndex, popularList+establishedList)
 	if err != nil {
 		t.Fatalf("readIndexFile: %v", err)
 	}
-	fromFile := New(Popular(), withPrebuilt(d))
+	fromFile := New(Popular(), withPrebuilt(d), withEstablished(Established()))
 	for _, name := range append(readLinesInternal(t, "typosquats.tsv"), "crossenv", "lodahs", "expresss", "@typos/node", "types-node", "reakt-dom", "webpack-dev-servr", "jquery.js", "env-cross", "chalks", "@typescript_eslinter/eslint") {
 		a, okA := built.Nearest(name)
 		b, okB := fromFile.Nearest(name)
@@ -38,10 +38,10 @@ func TestEmbeddedIndex(t *testing.T) {
 			t.Errorf("Nearest(%q): built %v %v, from index.bin %v %v", name, a, okA, b, okB)
 		}
 	}
-	if _, err := readIndexFile(embeddedIndex, popularList+"x\n"); err == nil {
+	if _, err := readIndexFile(embeddedIndex, popularList+establishedList+"x\n"); err == nil {
 		t.Error("index.bin accepted for another list")
 	}
-	if _, err := readIndexFile(embeddedIndex[:len(embeddedIndex)-1], popularList); err == nil {
+	if _, err := readIndexFile(embeddedIndex[:len(embeddedIndex)-1], popularList+establishedList); err == nil {
 		t.Error("truncated index.bin accepted")
 	}
 	if !bytes.HasPrefix(embeddedIndex, []byte(indexMagic)) {

@@ -44,7 +44,7 @@ func (ix *Index) Nearest(name string) (Match, bool) {
 	if !isASCII(name) {
 		return ix.nearestFolded(name)
 	}
-	if !validName(lower) || ix.allow[lower] {
+	if !validName(lower) || ix.allowed(lower) {
 		return Match{}, false
 	}
 	if _, ok := ix.rankOf(lower); ok {
@@ -65,7 +65,7 @@ func (ix *Index) nearestFolded(name string) (Match, bool) {
 		return Match{}, false
 	}
 	folded, ok := foldASCII(name)
-	if !ok || !validName(folded) || ix.allow[folded] {
+	if !ok || !validName(folded) || ix.allowed(folded) {
 		return Match{}, false
 	}
 	if _, ok := ix.rankOf(folded); ok {

@@ -107,8 +107,8 @@ func Popular() []string {
 }
 
 var defaultIndex = sync.OnceValue(func() *Index {
-	opts := []Option{WithAllowed(Established()...)}
-	if d, err := readIndexFile(embeddedIndex, popularList); err == nil {
+	opts := []Option{withEstablished(Established())}
+	if d, err := readIndexFile(embeddedIndex, popularList+establishedList); err == nil {
 		opts = append(opts, withPrebuilt(d))
 	}
 	// Without a current index.bin (popular.txt regenerated, index not), the
@@ -125,7 +125,7 @@ func Default() *Index {
 // parseList returns the names in a list with one name a line; blank lines and
 // lines starting with "#" are skipped.
 func parseList(s string) []string {
-	var out []string
+	out := make([]string, 0, strings.Count(s, "\n")+1)
 	for line := range strings.Lines(s) {
 		line = strings.TrimSpace(line)
 		if line == "" || line[0] == '#' {
@@ -143,7 +143,13 @@ type config struct {
 	rules    map[Reason]bool // nil: every rule
 	allow    []string
 	prebuilt *prebuilt // every hash index, from index.bin
+	// established names are never flagged (and are not targets).
+	established []string
 }
+
+// withEstablished marks names that are never flagged, as WithAllowed does,
+// kept in a hash index (prebuilt for Default) instead of a map.
+func withEstablished(names []string) Option { return func(c *config) { c.established = names } }
 
 // withPrebuilt uses deletion indexes read from index.bin instead of building
 // them; they must have been built from the same list.
@@ -191,14 +197,18 @@ type Index struct {
 	scopeDelim keyed            // homoglyph skeleton of scope -> scopeList ids
 	joined     keyed            // delimiter skeleton of scope+name ("typesnode") -> ranks
 	bare       keyed            // name part of "@scope/name", scopes other than @types -> ranks
+
+	// Established names: never flagged.
+	establishedNames []string
+	estab            keyed // name -> index in establishedNames
 }
 
 // prebuilt holds every hash index of an Index, in index.bin's order.
-type prebuilt [11]deletes
+type prebuilt [12]deletes
 
 // parts returns pointers to ix's indexes in index.bin's order.
-func (ix *Index) parts() [11]*deletes {
-	return [11]*deletes{&ix.edits, &ix.edits2, &ix.scopeEdits, &ix.rank.d, &ix.delim.d, &ix.glyph.d,
+func (ix *Index) parts() [12]*deletes {
+	return [12]*deletes{&ix.estab.d, &ix.edits, &ix.edits2, &ix.scopeEdits, &ix.rank.d, &ix.delim.d, &ix.glyph.d,
 		&ix.words.d, &ix.plural.d, &ix.joined.d, &ix.bare.d, &ix.scopeDelim.d}
 }
 
@@ -218,6 +228,7 @@ func New(popular []string, opts ...Option) *Index {
 	for _, n := range c.allow {
 		ix.allow[strings.ToLower(n)] = true
 	}
+	ix.establishedNames = c.established
 	ix.keyFuncs()
 	// With prebuilt indexes only the names and the scope list are needed;
 	// TestEmbeddedIndex checks that the embedded list has no invalid or
@@ -261,6 +272,11 @@ func New(popular []string, opts ...Option) *Index {
 	for i := range all {
 		all[i] = int32(i)
 	}
+	estabIDs := make([]int32, len(ix.establishedNames))
+	for i := range estabIDs {
+		estabIDs[i] = int32(i)
+	}
+	ix.estab = ix.build(ix.estab, estabIDs)
 	ix.rank = ix.build(ix.rank, all)
 	ix.delim = ix.build(ix.delim, unscoped)
 	ix.glyph = ix.build(ix.glyph, unscoped)
@@ -289,6 +305,7 @@ func New(popular []string, opts ...Option) *Index {
 // keyFuncs sets the key each keyed index computes from an id: how it was
 // built, and how get checks its candidates.
 func (ix *Index) keyFuncs() {
+	ix.estab.keyOf = func(id int32) string { return strings.ToLower(ix.establishedNames[id]) }
 	ix.rank.keyOf = func(id int32) string { return ix.names[id] }
 	ix.delim.keyOf = func(id int32) string { return delimSkeleton(ix.names[id]) }
 	ix.glyph.keyOf = func(id int32) string { return glyphSkeleton(ix.names[id], 'l') }
@@ -317,6 +334,11 @@ func (ix *Index) build(k keyed, ids []int32) keyed {
 		keys[i] = k.keyOf(id)
 	}
 	return newKeyed(keys, ids, k.keyOf)
+}
+
+// allowed reports whether a lowercased name is never flagged.
+func (ix *Index) allowed(name string) bool {
+	return ix.allow[name] || len(ix.estab.get(name)) > 0
 }
 
 // rankOf returns the rank of a popular name.
