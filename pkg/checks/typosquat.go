@@ -8,9 +8,9 @@ import (
 )
 
 // weakTyposquatRules match many legitimate names ("node-mkdirp", "history.js",
-// "hash-object", "bocha"); alone they report medium. The names are pkg/typosquat's
+// "hash-object", "bocha", "nexttick"); alone they report medium. The names are pkg/typosquat's
 // Reason values.
-var weakTyposquatRules = map[string]bool{"affix": true, "token-order": true, "plural": true, "near-edit": true, "scope-dropped": true}
+var weakTyposquatRules = map[string]bool{"affix": true, "token-order": true, "plural": true, "near-edit": true, "scope-dropped": true, "delimiter": true}
 
 // Typosquats reports newly added package names that resemble a popular package.
 //
@@ -21,10 +21,10 @@ var weakTyposquatRules = map[string]bool{"affix": true, "token-order": true, "pl
 // (pkg/typosquat). It fires when the name is not itself popular and is
 // confusable with a popular name under one of the index's rules; the finding
 // names the popular package and the rule. Rules that real typosquats use most
-// and legitimate names rarely match (a typing slip, a look-alike letter,
-// dropped separators, a borrowed scope) report high; the weaker ones (an
-// added "node-" or ".js", reordered words, a plural, any other single edit)
-// report medium, raised to high when the
+// and legitimate names rarely match (a typing slip, a look-alike letter, a
+// borrowed scope) report high; the weaker ones (dropped separators, an added
+// "node-" or ".js", reordered words, a plural, any other single edit, a
+// dropped scope) report medium, raised to high when the
 // package also runs an install script or is itself new on the registry: most
 // names of that shape are old, legitimate packages, most typosquats are new
 // and run code on install. Remediation: check that the new name is the
