@@ -70,18 +70,8 @@ func (p *parser) entry(path string, line int) (*Package, error) {
 			return nil, err
 		}
 		switch string(key) {
-		case "version":
-			w.name = "version"
-			var b []byte
-			if b, err = p.strBytes(w, 0); err == nil {
-				pkg.Version = p.intern(b)
-			}
-		case "resolved":
-			w.name = "resolved"
-			pkg.Resolved, err = p.str(w, 0)
-		case "integrity":
-			w.name = "integrity"
-			pkg.Integrity, err = p.str(w, 0)
+		case "version", "resolved", "integrity":
+			err = p.sourceField(&w, key, pkg)
 		case "name":
 			w.name = "name"
 			var b []byte
@@ -207,4 +197,24 @@ func folderName(path string) (string, bool) {
 		return "", false
 	}
 	return path[i+len(nm):], true
+}
+
+// sourceField reads the version, resolved or integrity field of an entry;
+// every lockfile version spells them alike.
+func (p *parser) sourceField(w *field, key []byte, pkg *Package) (err error) {
+	switch string(key) {
+	case "version":
+		w.name = "version"
+		var b []byte
+		if b, err = p.strBytes(*w, 0); err == nil {
+			pkg.Version = p.intern(b)
+		}
+	case "resolved":
+		w.name = "resolved"
+		pkg.Resolved, err = p.str(*w, 0)
+	case "integrity":
+		w.name = "integrity"
+		pkg.Integrity, err = p.str(*w, 0)
+	}
+	return err
 }

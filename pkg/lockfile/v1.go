@@ -75,18 +75,8 @@ func (p *parser) v1entry(out *[]*Package, path, key string, line, level int) err
 			return err
 		}
 		switch string(k) {
-		case "version":
-			w.name = "version"
-			var b []byte
-			if b, err = p.strBytes(w, 0); err == nil {
-				pkg.Version = p.intern(b)
-			}
-		case "resolved":
-			w.name = "resolved"
-			pkg.Resolved, err = p.str(w, 0)
-		case "integrity":
-			w.name = "integrity"
-			pkg.Integrity, err = p.str(w, 0)
+		case "version", "resolved", "integrity":
+			err = p.sourceField(&w, k, pkg)
 		case "dev":
 			w.name = "dev"
 			pkg.Dev, err = p.boolean(w, 0)
