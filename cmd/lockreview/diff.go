@@ -140,25 +140,53 @@ var renderers = map[string]func(io.Writer, *review.Result) error{
 	},
 }
 
-// fileRequest reads the two lockfiles. The reported path is the head's (or
-// the base's, for a deleted lockfile) as given.
+// fileRequest checks the two lockfiles and has the review stream them: a
+// lockfile is parsed as it is read, never held whole. The reported path is
+// the head's (or the base's, for a deleted lockfile) as given.
 func fileRequest(basePath, headPath string) (review.Request, error) {
 	fp := review.FilePair{Path: headPath}
 	if headPath == "" {
 		fp.Path = basePath
 	}
-	var err error
-	if basePath != "" {
-		if fp.Base, err = readFile(basePath); err != nil {
+	paths := map[string]string{}
+	for side, path := range map[string]string{"base": basePath, "head": headPath} {
+		if path == "" {
+			continue
+		}
+		if err := checkFile(path); err != nil {
 			return review.Request{}, err
 		}
+		paths[side] = path
 	}
-	if headPath != "" {
-		if fp.Head, err = readFile(headPath); err != nil {
-			return review.Request{}, err
+	fp.Open = func(side string) (io.ReadCloser, error) {
+		path, ok := paths[side]
+		if !ok {
+			return nil, nil
 		}
+		return os.Open(path)
 	}
 	return review.Request{Files: []review.FilePair{fp}}, nil
+}
+
+// checkFile fails early, with the path, on a file that cannot be read or is
+// over the size limit.
+func checkFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if fi.IsDir() {
+		return fmt.Errorf("%s: is a directory", path)
+	}
+	if fi.Size() > maxInput {
+		return fmt.Errorf("%s: larger than %d MiB", path, maxInput>>20)
+	}
+	return nil
 }
 
 // maxInput matches lockfile's default cap; a larger file is refused before it

@@ -150,9 +150,9 @@ func Pullers(l *lockfile.Lockfile, changed map[string]int) []Puller {
 }
 
 func forEachDep(p *lockfile.Package, f func(name string)) {
-	for _, m := range []map[string]string{p.Dependencies, p.OptionalDependencies, p.PeerDependencies} {
-		for name := range m {
-			f(name)
+	for _, dep := range p.Deps {
+		if dep.Type&lockfile.DepRuntime != 0 {
+			f(dep.Name)
 		}
 	}
 }
@@ -163,13 +163,8 @@ func directNodes(l *lockfile.Lockfile) []*lockfile.Package {
 	var out []*lockfile.Package
 	seen := map[string]bool{}
 	add := func(owner *lockfile.Package, from string) {
-		for _, m := range []map[string]string{owner.Dependencies, owner.OptionalDependencies, owner.DevDependencies, owner.PeerDependencies} {
-			names := make([]string, 0, len(m))
-			for name := range m {
-				names = append(names, name)
-			}
-			slices.Sort(names)
-			for _, name := range names {
+		for _, typ := range []lockfile.DepType{lockfile.DepProd, lockfile.DepOptional, lockfile.DepDev, lockfile.DepPeer} {
+			for _, name := range owner.Deps.Names(typ) {
 				if q := l.Target(l.Resolve(from, name)); q != nil && !seen[q.Path] {
 					seen[q.Path] = true
 					out = append(out, q)

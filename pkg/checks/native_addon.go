@@ -142,11 +142,7 @@ func nativeDeps(p *lockfile.Package) []string {
 }
 
 func hasDep(p *lockfile.Package, name string) bool {
-	if _, ok := p.Dependencies[name]; ok {
-		return true
-	}
-	_, ok := p.OptionalDependencies[name]
-	return ok
+	return p.Deps.Has(name, lockfile.DepProd|lockfile.DepOptional)
 }
 
 func platform(p *lockfile.Package) string {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"testing"
@@ -26,6 +28,33 @@ func BenchmarkParse(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := lockfile.Parse(name, data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkParseReader is BenchmarkParse streaming from a file, as the CLI
+// reads: the input is never held whole.
+func BenchmarkParseReader(b *testing.B) {
+	for _, name := range benchFixtures {
+		data := readFixture(b, name)
+		path := filepath.Join(b.TempDir(), "lock.json")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				f, err := os.Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				_, err = lockfile.ParseReader(name, f)
+				f.Close()
+				if err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -17,25 +17,39 @@ import (
 // keeps going). Every object, including the ones whose content is ignored, is
 // walked so that duplicates and excessive depth are seen everywhere.
 type parser struct {
-	file  string
+	file string
+	// data is the whole input for Parse; nil for ParseReader, whose input
+	// is in and whose object names are all copied into arena.
 	data  []byte
-	base  int64 // offset of the decoder's input within data (3 after a BOM)
+	in    *streamInput
+	base  int64 // offset of the decoder's input within the input (3 after a BOM)
 	cfg   config
 	dec   *jsontext.Decoder
-	lines lineCounter
+	lines lineSource
 	// frames is the stack of open objects and arrays; frames[i] is reused by
 	// every container at depth i.
 	frames []frame
 	depth  int
 	dups   []DuplicateKey
 	strs   *[internSize]string // interned dependency names and ranges
-	arena  []byte              // unescaped object names
+	arena  []byte              // unescaped object names (all names when streaming), a stack: see push
 	slab   []Package           // see newPackage
+	deps   []Dep               // dependencies of the open entries, a stack: see takeDeps
+}
+
+// lineSource answers line queries: a lineCounter over the whole input, or
+// the line starts a streamInput recorded.
+type lineSource interface {
+	// at returns the 1-based line of the byte at off.
+	at(off int64) int
+	// position returns the 1-based line and column of the byte at off.
+	position(off int64) (line, col int)
 }
 
 // frame is one open object or array.
 type frame struct {
 	array bool
+	mark  int    // len(arena) when the container opened
 	n     int    // array: index of the current element
 	cur   keyRec // object: current name, for JSON pointers
 	keys  []keyRec
@@ -137,9 +151,14 @@ func newParser(file string, data []byte, cfg config) *parser {
 	}
 	// A *bytes.Buffer is decoded in place, without copying the input; the
 	// decoder never writes to it.
-	p.dec = jsontext.NewDecoder(bytes.NewBuffer(in), jsontext.AllowDuplicateNames(true))
-	p.frames = make([]frame, 0, 8)
+	p.init(bytes.NewBuffer(in))
 	return p
+}
+
+// init sets up the decoder over the input (after any byte order mark).
+func (p *parser) init(r io.Reader) {
+	p.dec = jsontext.NewDecoder(r, jsontext.AllowDuplicateNames(true))
+	p.frames = make([]frame, 0, 8)
 }
 
 // wrap turns decoder errors into *SyntaxError; our own errors pass through.
@@ -149,6 +168,17 @@ func (p *parser) wrap(err error) error {
 		fe *FieldError
 		le *limitError
 	)
+	if p.in != nil && p.in.err != nil {
+		// The reader failed or crossed the size limit; the decoder's
+		// error may not carry ours.
+		var re *readError
+		if errors.As(p.in.err, &re) {
+			return fmt.Errorf("%s: %w", p.file, re)
+		}
+		if errors.As(p.in.err, &le) {
+			return &limitError{msg: p.file + ": " + le.msg, err: le.err}
+		}
+	}
 	if errors.As(err, &se) || errors.As(err, &fe) || errors.As(err, &le) {
 		return err
 	}
@@ -163,6 +193,9 @@ func (p *parser) wrap(err error) error {
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		off = int64(len(p.data))
+		if p.in != nil {
+			off = p.in.n
+		}
 		msg = "unexpected end of input"
 	}
 	msg = strings.TrimPrefix(msg, "jsontext: ")
@@ -191,6 +224,7 @@ func (p *parser) push(array bool) error {
 	}
 	f := &p.frames[p.depth]
 	f.array, f.n, f.cur = array, 0, keyRec{n: -1}
+	f.mark = len(p.arena)
 	if !array {
 		f.keys = f.keys[:0]
 		f.table.reset()
@@ -220,6 +254,8 @@ func (p *parser) end() error {
 	if _, err := p.dec.ReadToken(); err != nil {
 		return err
 	}
+	// The names of a closed container are never read again: pop them.
+	p.arena = p.arena[:p.frames[p.depth-1].mark]
 	p.depth--
 	return nil
 }
@@ -247,9 +283,11 @@ func (p *parser) key() (name []byte, off int64, first, pos int, err error) {
 	off = p.offset() - int64(len(v))
 	name = v[1 : len(v)-1]
 	rec := keyRec{at: int(off) + 1, n: int32(len(name)), off: off}
-	if bytes.IndexByte(name, '\\') >= 0 {
+	if escaped := bytes.IndexByte(name, '\\') >= 0; escaped || p.data == nil {
 		start := len(p.arena)
-		if p.arena, err = jsontext.AppendUnquote(p.arena, v); err != nil {
+		if !escaped {
+			p.arena = append(p.arena, name...)
+		} else if p.arena, err = jsontext.AppendUnquote(p.arena, v); err != nil {
 			return nil, 0, -1, -1, err
 		}
 		name = p.arena[start:len(p.arena):len(p.arena)]

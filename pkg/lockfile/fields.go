@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -162,34 +163,41 @@ func (p *parser) number(w field, line int) (float64, error) {
 	return f, nil
 }
 
-// stringMap reads an object of strings (a dependencies-like map). When
-// allowBool is set, boolean values are kept as "true"/"false" (v1 requires).
-// An empty object gives nil.
-func (p *parser) stringMap(w field, line int, allowBool bool) (map[string]string, error) {
+// deps reads an object of strings (a dependencies-like map) into the
+// current entry's declared dependencies of type t, which start at
+// p.deps[from]. When allowBool is set, boolean values are kept as
+// "true"/"false" (v1 requires). A repeated field replaces the earlier one,
+// and a repeated name keeps its last range, as in JSON.parse.
+func (p *parser) depMap(w field, allowBool bool, t DepType, from int) error {
 	if k := p.dec.PeekKind(); k != '{' {
-		return nil, p.typeError(w, "an object", k, line)
+		return p.typeError(w, "an object", k, 0)
+	}
+	if slices.ContainsFunc(p.deps[from:], func(d Dep) bool { return d.Type == t }) {
+		kept := slices.DeleteFunc(p.deps[from:], func(d Dep) bool { return d.Type == t })
+		p.deps = p.deps[:from+len(kept)]
 	}
 	if err := p.beginObject(); err != nil {
-		return nil, err
+		return err
 	}
-	var m map[string]string
+	start := len(p.deps)
+	var slot []int32 // member position -> index in p.deps, once a name repeats
 	for p.more() {
-		name, off, _, _, err := p.key()
+		name, off, first, pos, err := p.key()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		key := p.intern(name)
 		var val string
 		switch k := p.dec.PeekKind(); {
 		case k == '"':
-			b, err := p.strBytes(w, line)
+			b, err := p.strBytes(w, 0)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			val = p.intern(b)
 		case allowBool && (k == 't' || k == 'f'):
 			if _, err := p.dec.ReadToken(); err != nil {
-				return nil, err
+				return err
 			}
 			val = strconv.FormatBool(k == 't')
 		default:
@@ -199,14 +207,43 @@ func (p *parser) stringMap(w field, line int, allowBool bool) (map[string]string
 			}
 			w2 := w
 			w2.name += "[" + strconv.Quote(key) + "]"
-			return nil, p.typeError(w2, want, k, p.lines.at(off))
+			return p.typeError(w2, want, k, p.lines.at(off))
 		}
-		if m == nil {
-			m = make(map[string]string, 8)
+		if first >= 0 {
+			if slot == nil {
+				// Until now every member appended one dependency.
+				slot = make([]int32, pos, pos+8)
+				for i := range slot {
+					slot[i] = int32(start + i)
+				}
+			}
+			p.deps[slot[first]].Spec = val
+			slot = append(slot, slot[first])
+			continue
 		}
-		m[key] = val
+		if slot != nil {
+			slot = append(slot, int32(len(p.deps)))
+		}
+		p.deps = append(p.deps, Dep{Name: key, Spec: val, Type: t})
 	}
-	return m, p.end()
+	return p.end()
+}
+
+// takeDeps returns the current entry's dependencies (p.deps[from:]) sorted,
+// in a slice of their own, and pops them.
+func (p *parser) takeDeps(from int) Deps {
+	list := p.deps[from:]
+	if len(list) == 0 {
+		return nil
+	}
+	if !slices.IsSortedFunc(list, compareDeps) {
+		slices.SortStableFunc(list, compareDeps)
+	}
+	out := make(Deps, len(list))
+	copy(out, list)
+	clear(list)
+	p.deps = p.deps[:from]
+	return out
 }
 
 // stringList reads os/cpu: an array of strings, or one string.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,6 +113,20 @@ func checkPackagesAgainstStdlib(t *testing.T, l *lockfile.Lockfile, data []byte)
 		}
 		if want := str("version"); p.Version != want && !(p.Link && want == "") {
 			t.Fatalf("packages[%q].version: Parse %q, encoding/json %q", path, p.Version, want)
+		}
+		for _, f := range []struct {
+			name string
+			typ  lockfile.DepType
+		}{{"dependencies", lockfile.DepProd}, {"optionalDependencies", lockfile.DepOptional}, {"peerDependencies", lockfile.DepPeer}, {"devDependencies", lockfile.DepDev}} {
+			var want map[string]string
+			if raw, ok := fields[f.name]; ok {
+				if err := json.Unmarshal(raw, &want); err != nil {
+					t.Fatalf("packages[%q].%s: %v", path, f.name, err)
+				}
+			}
+			if got := depMap(p.Deps, f.typ); !maps.Equal(got, want) {
+				t.Fatalf("packages[%q].%s: Parse %v, encoding/json %v", path, f.name, got, want)
+			}
 		}
 	}
 	if n != len(l.Packages) {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lockreview/lockreview/pkg/lockfile"
 )
 
 // readFixture reads testdata/name, gunzipping *.gz files.
@@ -27,4 +29,27 @@ func readFixture(tb testing.TB, name string) []byte {
 		}
 	}
 	return data
+}
+
+// depsOf builds Deps of one type from name, range pairs (given sorted).
+func depsOf(t lockfile.DepType, kv ...string) lockfile.Deps {
+	var d lockfile.Deps
+	for i := 0; i+1 < len(kv); i += 2 {
+		d = append(d, lockfile.Dep{Name: kv[i], Spec: kv[i+1], Type: t})
+	}
+	return d
+}
+
+// depMap returns the dependencies of the given types as a map.
+func depMap(d lockfile.Deps, types lockfile.DepType) map[string]string {
+	var m map[string]string
+	for _, dep := range d {
+		if dep.Type&types != 0 {
+			if m == nil {
+				m = map[string]string{}
+			}
+			m[dep.Name] = dep.Spec
+		}
+	}
+	return m
 }

@@ -21,8 +21,8 @@ type lineCounter struct {
 	blocks []int
 }
 
-func newLineCounter(data []byte) lineCounter {
-	return lineCounter{data: data, line: 1}
+func newLineCounter(data []byte) *lineCounter {
+	return &lineCounter{data: data, line: 1}
 }
 
 // at returns the line of data[off].

@@ -56,10 +56,11 @@ type Package struct {
 	Workspace        bool
 	OS, CPU          []string
 
-	// Dependencies, OptionalDependencies, PeerDependencies and DevDependencies
-	// map a dependency name to its declared range. DevDependencies are set only
+	// Deps are the entry's declared dependencies (`dependencies`,
+	// `optionalDependencies`, `peerDependencies`, `devDependencies`, or the
+	// v1 `requires`), sorted by name, then type. devDependencies appear only
 	// on the root and on workspace packages.
-	Dependencies, OptionalDependencies, PeerDependencies, DevDependencies map[string]string
+	Deps Deps
 
 	// Line is the 1-based line of the entry's key in the source file.
 	Line int
@@ -201,19 +202,14 @@ func DirectDependency(root *Package, name string) string {
 		return ""
 	}
 	switch {
-	case has(root.Dependencies, name):
+	case root.Deps.Has(name, DepProd):
 		return "prod"
-	case has(root.OptionalDependencies, name):
+	case root.Deps.Has(name, DepOptional):
 		return "optional"
-	case has(root.DevDependencies, name):
+	case root.Deps.Has(name, DepDev):
 		return "dev"
-	case has(root.PeerDependencies, name):
+	case root.Deps.Has(name, DepPeer):
 		return "peer"
 	}
 	return ""
-}
-
-func has(m map[string]string, k string) bool {
-	_, ok := m[k]
-	return ok
 }

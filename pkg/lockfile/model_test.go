@@ -54,8 +54,8 @@ func TestResolveTargetDirect(t *testing.T) {
 		{l.Root, "left-pad", ""},
 		{l.Package("packages/app"), "left-pad", "prod"},
 		{l.Package("packages/app"), "typescript", "dev"},
-		{&lockfile.Package{OptionalDependencies: map[string]string{"x": "1"}, PeerDependencies: map[string]string{"y": "1"}}, "x", "optional"},
-		{&lockfile.Package{PeerDependencies: map[string]string{"y": "1"}}, "y", "peer"},
+		{&lockfile.Package{Deps: lockfile.Deps{{Name: "x", Spec: "1", Type: lockfile.DepOptional}, {Name: "y", Spec: "1", Type: lockfile.DepPeer}}}, "x", "optional"},
+		{&lockfile.Package{Deps: lockfile.Deps{{Name: "y", Spec: "1", Type: lockfile.DepPeer}}}, "y", "peer"},
 		{nil, "x", ""},
 	}
 	for _, tc := range direct {

@@ -38,3 +38,13 @@ func WithMaxDepth(n int) Option {
 		}
 	}
 }
+
+func newConfig(opts []Option) config {
+	cfg := config{maxSize: DefaultMaxSize, maxDepth: DefaultMaxDepth}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	return cfg
+}

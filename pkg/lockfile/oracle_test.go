@@ -105,7 +105,7 @@ func TestParseMatchesEncodingJSON(t *testing.T) {
 					Version: p.Version, Resolved: p.Resolved, Integrity: p.Integrity,
 					Dev: p.Dev, Optional: p.Optional, DevOptional: p.DevOptional, Peer: p.Peer,
 					InBundle: p.InBundle, Link: p.Link, HasScripts: p.HasInstallScript,
-					Deps: p.Dependencies, Optional2: p.OptionalDependencies,
+					Deps: depMap(p.Deps, lockfile.DepProd), Optional2: depMap(p.Deps, lockfile.DepOptional),
 				}
 			}
 			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {

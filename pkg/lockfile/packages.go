@@ -63,6 +63,7 @@ func (p *parser) entry(path string, line int) (*Package, error) {
 	var (
 		name    string
 		hasName bool
+		deps    = len(p.deps) // this entry's dependencies are p.deps[deps:]
 	)
 	for p.more() {
 		key, off, _, _, err := p.key()
@@ -103,16 +104,16 @@ func (p *parser) entry(path string, line int) (*Package, error) {
 			pkg.HasInstallScript, err = p.boolean(w, 0)
 		case "dependencies":
 			w.name = "dependencies"
-			pkg.Dependencies, err = p.stringMap(w, 0, false)
+			err = p.depMap(w, false, DepProd, deps)
 		case "optionalDependencies":
 			w.name = "optionalDependencies"
-			pkg.OptionalDependencies, err = p.stringMap(w, 0, false)
+			err = p.depMap(w, false, DepOptional, deps)
 		case "peerDependencies":
 			w.name = "peerDependencies"
-			pkg.PeerDependencies, err = p.stringMap(w, 0, false)
+			err = p.depMap(w, false, DepPeer, deps)
 		case "devDependencies":
 			w.name = "devDependencies"
-			pkg.DevDependencies, err = p.stringMap(w, 0, false)
+			err = p.depMap(w, false, DepDev, deps)
 		case "os":
 			w.name = "os"
 			pkg.OS, err = p.stringList(w, 0)
@@ -129,6 +130,7 @@ func (p *parser) entry(path string, line int) (*Package, error) {
 	if err := p.end(); err != nil {
 		return nil, err
 	}
+	pkg.Deps = p.takeDeps(deps)
 	nameEntry(pkg, name, hasName)
 	if pkg.Link {
 		pkg.Source = Source{Kind: SourceLink, URL: pkg.Resolved}

@@ -35,12 +35,7 @@ import (
 // rejected with a *SyntaxError instead of being replaced with U+FFFD, so two
 // different files can never parse to the same strings.
 func Parse(file string, data []byte, opts ...Option) (*Lockfile, error) {
-	cfg := config{maxSize: DefaultMaxSize, maxDepth: DefaultMaxDepth}
-	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
-		}
-	}
+	cfg := newConfig(opts)
 	if int64(len(data)) > cfg.maxSize {
 		return nil, &limitError{
 			msg: fmt.Sprintf("%s: %d bytes exceeds the size limit of %d bytes", file, len(data), cfg.maxSize),
@@ -69,7 +64,11 @@ func isBlank(data []byte) bool {
 
 // parse reads the top-level object.
 func (p *parser) parse() (*Lockfile, error) {
-	if k := p.dec.PeekKind(); k != '{' {
+	k := p.dec.PeekKind()
+	if k == 0 && p.in != nil && p.in.err == nil && !p.in.nonBlank {
+		return nil, &limitError{msg: p.file + ": empty file", err: ErrMalformed}
+	}
+	if k != '{' {
 		return nil, p.typeError(field{name: "top level"}, "a JSON object", k, 1)
 	}
 	if err := p.beginObject(); err != nil {

@@ -30,7 +30,7 @@ func TestParseRealFixtures(t *testing.T) {
 		name, rootVersion          string
 		packages, links, workspace int
 		aliases, git               int
-		rootDeps                   int // len(Root.Dependencies)
+		rootDeps                   int // Root's prod dependencies
 	}{
 		{file: "v1-octokit-webhooks-lodash-base.json", version: 1, name: "@octokit/webhooks-definitions", rootVersion: "0.0.0-development", packages: 1059},
 		{file: "v1-octokit-webhooks-lodash-head.json", version: 1, name: "@octokit/webhooks-definitions", rootVersion: "0.0.0-development", packages: 1056},
@@ -71,7 +71,7 @@ func TestParseRealFixtures(t *testing.T) {
 				if l.Root != nil {
 					t.Errorf("Parse(%q).Root = %+v, want nil for lockfileVersion 1", tc.file, l.Root)
 				}
-			} else if l.Root == nil || l.Root.Path != "" || l.Root.Name != tc.name || len(l.Root.Dependencies) != tc.rootDeps {
+			} else if l.Root == nil || l.Root.Path != "" || l.Root.Name != tc.name || len(l.Root.Deps.Names(lockfile.DepProd)) != tc.rootDeps {
 				t.Errorf("Parse(%q).Root = %+v, want path \"\", name %q, %d dependencies", tc.file, l.Root, tc.name, tc.rootDeps)
 			}
 			assertInvariants(t, l, readFixture(t, tc.file))
@@ -115,7 +115,7 @@ func assertInvariants(t *testing.T, l *lockfile.Lockfile, data []byte) {
 
 // ignoreMaps leaves dependency maps out of Package comparisons that are
 // about other fields.
-var ignoreMaps = cmpopts.IgnoreFields(lockfile.Package{}, "Dependencies", "OptionalDependencies", "PeerDependencies", "DevDependencies")
+var ignoreMaps = cmpopts.IgnoreFields(lockfile.Package{}, "Deps")
 
 func TestParseEntries(t *testing.T) {
 	registry := func(url, name, version string) lockfile.Source {
@@ -138,7 +138,7 @@ func TestParseEntries(t *testing.T) {
 					Kind: lockfile.SourceGit, URL: "git+ssh://git@github.com/bcherny/json-schema-ref-parser.git#984282d34a2993e5243aa35100fe32a63699164d",
 					Scheme: "git+ssh", Host: "github.com", Commit: "984282d34a2993e5243aa35100fe32a63699164d",
 				},
-				Dependencies: map[string]string{"@jsdevtools/ono": "^7.1.3", "@types/json-schema": "^7.0.6", "call-me-maybe": "^1.0.1", "js-yaml": "^4.1.0"},
+				Deps: depsOf(lockfile.DepProd, "@jsdevtools/ono", "^7.1.3", "@types/json-schema", "^7.0.6", "call-me-maybe", "^1.0.1", "js-yaml", "^4.1.0"),
 			},
 		},
 		{
@@ -153,7 +153,7 @@ func TestParseEntries(t *testing.T) {
 					Kind: lockfile.SourceGit, URL: "git+https://github.com/bcherny/json-schema-ref-parser.git#984282d34a2993e5243aa35100fe32a63699164d",
 					Scheme: "git+https", Host: "github.com", Commit: "984282d34a2993e5243aa35100fe32a63699164d",
 				},
-				Dependencies: map[string]string{"@jsdevtools/ono": "^7.1.3", "@types/json-schema": "^7.0.6", "call-me-maybe": "^1.0.1", "js-yaml": "^4.1.0"},
+				Deps: depsOf(lockfile.DepProd, "@jsdevtools/ono", "^7.1.3", "@types/json-schema", "^7.0.6", "call-me-maybe", "^1.0.1", "js-yaml", "^4.1.0"),
 			},
 		},
 		{
@@ -165,7 +165,7 @@ func TestParseEntries(t *testing.T) {
 				Source:           registry("https://registry.npmjs.org/es5-ext/-/es5-ext-0.10.61.tgz", "es5-ext", "0.10.61"),
 				Dev:              true,
 				HasInstallScript: true,
-				Dependencies:     map[string]string{"es6-iterator": "^2.0.3", "es6-symbol": "^3.1.3", "next-tick": "^1.1.0"},
+				Deps:             depsOf(lockfile.DepProd, "es6-iterator", "^2.0.3", "es6-symbol", "^3.1.3", "next-tick", "^1.1.0"),
 				Line:             1615,
 			},
 		},
@@ -195,12 +195,12 @@ func TestParseEntries(t *testing.T) {
 			file: "v3-workspaces-npm-cli-head.json",
 			want: &lockfile.Package{
 				Path: "node_modules/string-width-cjs", Name: "string-width", Alias: "string-width-cjs", Version: "4.2.3",
-				Resolved:     "https://registry.npmjs.org/string-width/-/string-width-4.2.3.tgz",
-				Integrity:    "sha512-wKyQRQpjJ0sIp62ErSZdGsjMJWsap5oRNihHhu6G7JVO/9jIB6UyevL+tXuOqrng8j/cxKTWyWUwvSTriiZz/g==",
-				Source:       registry("https://registry.npmjs.org/string-width/-/string-width-4.2.3.tgz", "string-width", "4.2.3"),
-				InBundle:     true,
-				Dependencies: map[string]string{"emoji-regex": "^8.0.0", "is-fullwidth-code-point": "^3.0.0", "strip-ansi": "^6.0.1"},
-				Line:         13323,
+				Resolved:  "https://registry.npmjs.org/string-width/-/string-width-4.2.3.tgz",
+				Integrity: "sha512-wKyQRQpjJ0sIp62ErSZdGsjMJWsap5oRNihHhu6G7JVO/9jIB6UyevL+tXuOqrng8j/cxKTWyWUwvSTriiZz/g==",
+				Source:    registry("https://registry.npmjs.org/string-width/-/string-width-4.2.3.tgz", "string-width", "4.2.3"),
+				InBundle:  true,
+				Deps:      depsOf(lockfile.DepProd, "emoji-regex", "^8.0.0", "is-fullwidth-code-point", "^3.0.0", "strip-ansi", "^6.0.1"),
+				Line:      13323,
 			},
 		},
 		{
@@ -298,8 +298,8 @@ func TestParseCrafted(t *testing.T) {
 				{Path: "node_modules/typescript", Name: "typescript", Version: "5.4.5", License: "Apache-2.0", Dev: true, Line: 31},
 				{
 					Path: "packages/app", Name: "@org/app", Version: "2.0.0", Workspace: true, Line: 45,
-					Dependencies:    map[string]string{"@org/util": "*", "left-pad": "^1.3.0"},
-					DevDependencies: map[string]string{"typescript": "^5.0.0"},
+					Deps: append(depsOf(lockfile.DepProd, "@org/util", "*", "left-pad", "^1.3.0"),
+						lockfile.Dep{Name: "typescript", Spec: "^5.0.0", Type: lockfile.DepDev}),
 				},
 				{Path: "packages/app/node_modules/left-pad", Name: "left-pad", Version: "1.1.3", License: "WTFPL", Line: 56},
 				{Path: "packages/util", Name: "util", Version: "1.5.0", License: "MIT", Workspace: true, Line: 62},
@@ -311,8 +311,8 @@ func TestParseCrafted(t *testing.T) {
 				{
 					Path: "node_modules/@scope/pkg", Name: "@scope/pkg", Version: "1.2.3",
 					Resolved: "https://registry.npmjs.org/@scope/pkg/-/pkg-1.2.3.tgz", Integrity: "sha512-scoped", Line: 7,
-					Source:       lockfile.Source{Kind: lockfile.SourceRegistry, URL: "https://registry.npmjs.org/@scope/pkg/-/pkg-1.2.3.tgz", Scheme: "https", Host: "registry.npmjs.org", TarballName: "@scope/pkg", TarballVersion: "1.2.3"},
-					Dependencies: map[string]string{"dep": "^2.0.0", "old": "true"},
+					Source: lockfile.Source{Kind: lockfile.SourceRegistry, URL: "https://registry.npmjs.org/@scope/pkg/-/pkg-1.2.3.tgz", Scheme: "https", Host: "registry.npmjs.org", TarballName: "@scope/pkg", TarballVersion: "1.2.3"},
+					Deps:   depsOf(lockfile.DepProd, "dep", "^2.0.0", "old", "true"),
 				},
 				{
 					Path: "node_modules/@scope/pkg/node_modules/dep", Name: "dep", Version: "2.1.0",
@@ -380,7 +380,7 @@ func TestParseRoot(t *testing.T) {
 	l := mustParse(t, "workspace-link.v3.json")
 	want := &lockfile.Package{
 		Name: "monorepo", Version: "0.1.0", Line: 7,
-		DevDependencies: map[string]string{"typescript": "^5.0.0"},
+		Deps: depsOf(lockfile.DepDev, "typescript", "^5.0.0"),
 	}
 	if diff := cmp.Diff(want, l.Root); diff != "" {
 		t.Errorf("Root diff (-want +got):\n%s", diff)

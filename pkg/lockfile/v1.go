@@ -68,7 +68,8 @@ func (p *parser) v1entry(out *[]*Package, path, key string, line, level int) err
 	pkg := p.newPackage()
 	pkg.Path, pkg.Name, pkg.Line = path, key, line
 	*out = append(*out, pkg)
-	var nested *span // what the last "dependencies" key added to out
+	var nested *span    // what the last "dependencies" key added to out
+	deps := len(p.deps) // this entry's dependencies are p.deps[deps:]
 	for p.more() {
 		k, off, _, _, err := p.key()
 		if err != nil {
@@ -93,10 +94,7 @@ func (p *parser) v1entry(out *[]*Package, path, key string, line, level int) err
 				// Some npm 5 files write "requires": true on entries.
 				_, err = p.dec.ReadToken()
 			default:
-				var m map[string]string
-				// A duplicate "requires" replaces the first, as in JSON.parse.
-				m, err = p.stringMap(w, 0, true)
-				pkg.Dependencies = m
+				err = p.depMap(w, true, DepProd, deps)
 			}
 		case "dependencies":
 			start := len(*out)
@@ -116,6 +114,7 @@ func (p *parser) v1entry(out *[]*Package, path, key string, line, level int) err
 	if err := p.end(); err != nil {
 		return err
 	}
+	pkg.Deps = p.takeDeps(deps)
 	if spec, ok := strings.CutPrefix(pkg.Version, "npm:"); ok {
 		// npm alias: "x": {"version": "npm:real@1.2.3"}.
 		pkg.Alias = key

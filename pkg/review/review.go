@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"time"
 
@@ -25,6 +26,11 @@ import (
 type FilePair struct {
 	Path       string
 	Base, Head []byte
+	// Open, when set, is used instead of Base and Head: it opens one side
+	// ("base" or "head") as a stream, which the review parses as it reads
+	// and closes, so the input is never held whole. It returns a nil reader
+	// and no error for a side where the file does not exist.
+	Open func(side string) (io.ReadCloser, error)
 }
 
 // Request is one review's input.
@@ -139,9 +145,9 @@ func (r *Reviewer) Run(ctx context.Context, req Request) (*Result, error) {
 					base, errBase = nil, fmt.Errorf("%s at base: internal error: %v", fp.Path, p)
 				}
 			}()
-			base, errBase = r.parse(fp.Path, "base", fp.Base)
+			base, errBase = r.parse(fp, "base", fp.Base)
 		}()
-		head, errHead := r.parse(fp.Path, "head", fp.Head)
+		head, errHead := r.parse(fp, "head", fp.Head)
 		<-done
 		if err := errors.Join(errHead, errBase); err != nil {
 			fr.Err = err
@@ -242,12 +248,24 @@ func buildSBOM(base, head *lockfile.Lockfile) (headBOM *cdx.BOM, delta *sbom.BOM
 	return headBOM, sbom.Delta(baseBOM, headBOM), nil
 }
 
-func (r *Reviewer) parse(path, side string, data []byte) (*lockfile.Lockfile, error) {
+func (r *Reviewer) parse(fp FilePair, side string, data []byte) (*lockfile.Lockfile, error) {
+	// The name given to Parse is what every error names: "package-lock.json at head".
+	name := fp.Path + " at " + side
+	if fp.Open != nil {
+		rc, err := fp.Open(side)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if rc == nil {
+			return nil, nil
+		}
+		defer rc.Close()
+		return lockfile.ParseReader(name, rc, r.ParseOptions...)
+	}
 	if data == nil {
 		return nil, nil
 	}
-	// The name given to Parse is what every error names: "package-lock.json at head".
-	return lockfile.Parse(path+" at "+side, data, r.ParseOptions...)
+	return lockfile.Parse(name, data, r.ParseOptions...)
 }
 
 // Counts returns how many changes of each kind the result holds, over all files.

@@ -1,8 +1,10 @@
 package review_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -122,5 +124,51 @@ func BenchmarkReview(b *testing.B) {
 		if len(report.Markdown(res)) == 0 {
 			b.Fatal("empty comment")
 		}
+	}
+}
+
+// streamed returns fp with its sides behind Open, as the CLI gives them.
+func streamed(fp review.FilePair, openErr error) review.FilePair {
+	sides := map[string][]byte{"base": fp.Base, "head": fp.Head}
+	return review.FilePair{Path: fp.Path, Open: func(side string) (io.ReadCloser, error) {
+		if openErr != nil {
+			return nil, openErr
+		}
+		if sides[side] == nil {
+			return nil, nil
+		}
+		return io.NopCloser(bytes.NewReader(sides[side])), nil
+	}}
+}
+
+// TestRunStreamed checks that a review of streamed sides (FilePair.Open)
+// finds exactly what the review of the same bytes finds.
+func TestRunStreamed(t *testing.T) {
+	rv := review.Reviewer{Typosquat: review.TyposquatIndex(typosquat.Default())}
+	for _, fp := range []review.FilePair{
+		pair(t, "attack-typosquat"),
+		pair(t, "v2-large-woocommerce-blocks-dependabot"),
+		pair(t, "v1-octokit-webhooks-dependabot-lodash"),
+		{Path: "package-lock.json", Head: pair(t, "v3-octokit-webhooks-license-change").Head},
+		{Path: "package-lock.json", Base: pair(t, "v3-octokit-webhooks-license-change").Base, Head: []byte("{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n}")},
+	} {
+		want, err := rv.Run(context.Background(), review.Request{Files: []review.FilePair{fp}, Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := rv.Run(context.Background(), review.Request{Files: []review.FilePair{streamed(fp, nil)}, Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w, g := string(report.Markdown(want)), string(report.Markdown(got)); w != g {
+			t.Errorf("streamed review of %s differs from the in-memory one:\n%s\n---\n%s", fp.Path, g, w)
+		}
+	}
+	res, err := rv.Run(context.Background(), review.Request{Files: []review.FilePair{streamed(pair(t, "attack-typosquat"), errors.New("permission denied"))}, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.InputError || len(res.Problems) == 0 || !strings.Contains(res.Problems[0], "package-lock.json at head: permission denied") {
+		t.Errorf("a side that cannot be opened: InputError %v, problems %q; want an input error naming the file and side", res.InputError, res.Problems)
 	}
 }

@@ -234,28 +234,30 @@ func (b *builder) resolve() {
 	for _, c := range b.comps {
 		deps = deps[:0]
 		for _, p := range c.nodes {
-			maps := [4]map[string]string{p.Dependencies, p.OptionalDependencies, p.PeerDependencies}
+			types := lockfile.DepRuntime
 			if p.Workspace {
-				maps[3] = p.DevDependencies
+				types = lockfile.DepAny
 			}
 			chain = r.chain(chain[:0], p.Path)
-			for i, m := range maps {
-				for name := range m {
-					if i < 2 && isNativeHelper(name) {
-						c.native = appendUnique(c.native, name)
-					}
-					// A package may declare itself (or resolve to another copy
-					// of itself); npm records that edge, and so do we.
-					t := r.resolve(chain, p.Path, name)
-					if t.pkg == nil {
-						continue
-					}
-					if required != nil && t.pkg != p {
-						required[t.pkg] = true
-					}
-					if t.comp != nil {
-						deps = append(deps, t.comp.idx)
-					}
+			for _, dep := range p.Deps {
+				if dep.Type&types == 0 {
+					continue
+				}
+				name := dep.Name
+				if dep.Type&(lockfile.DepProd|lockfile.DepOptional) != 0 && isNativeHelper(name) {
+					c.native = appendUnique(c.native, name)
+				}
+				// A package may declare itself (or resolve to another copy
+				// of itself); npm records that edge, and so do we.
+				t := r.resolve(chain, p.Path, name)
+				if t.pkg == nil {
+					continue
+				}
+				if required != nil && t.pkg != p {
+					required[t.pkg] = true
+				}
+				if t.comp != nil {
+					deps = append(deps, t.comp.idx)
 				}
 			}
 		}
@@ -270,11 +272,9 @@ func (b *builder) resolve() {
 	}
 
 	if r := b.l.Root; r != nil {
-		for _, m := range []map[string]string{r.Dependencies, r.OptionalDependencies, r.PeerDependencies, r.DevDependencies} {
-			for name := range m {
-				if tc := b.byNode[b.l.Target(b.l.Resolve("", name))]; tc != nil {
-					b.root = append(b.root, tc.purl)
-				}
+		for _, dep := range r.Deps {
+			if tc := b.byNode[b.l.Target(b.l.Resolve("", dep.Name))]; tc != nil {
+				b.root = append(b.root, tc.purl)
 			}
 		}
 		// npm links every workspace into node_modules/<name>; the root

@@ -1,0 +1,165 @@
+package lockfile_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/lockreview/lockreview/pkg/lockfile"
+)
+
+// sameParse checks that ParseReader gives what Parse gives on data, through
+// a re-readable reader and through one that delivers a byte at a time.
+func sameParse(t *testing.T, name string, data []byte, opts ...lockfile.Option) {
+	t.Helper()
+	want, wantErr := lockfile.Parse(name, data, opts...)
+	readers := []struct {
+		what string
+		r    io.Reader
+	}{
+		{"bytes.Reader", bytes.NewReader(data)},
+		{"one byte at a time", iotest.OneByteReader(bytes.NewReader(data))},
+	}
+	for _, rd := range readers {
+		got, err := lockfile.ParseReader(name, rd.r, opts...)
+		if (err == nil) != (wantErr == nil) {
+			t.Fatalf("%s: ParseReader error %v, Parse error %v", rd.what, err, wantErr)
+		}
+		if err != nil {
+			if got != nil {
+				t.Fatalf("%s: ParseReader returned a Lockfile and an error", rd.what)
+			}
+			compareErrors(t, rd.what, err, wantErr, rd.what == "bytes.Reader")
+			continue
+		}
+		if diff := cmp.Diff(want, got, cmpopts.IgnoreUnexported(lockfile.Lockfile{}), cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("%s: ParseReader differs from Parse (-Parse +ParseReader):\n%s", rd.what, diff)
+		}
+	}
+}
+
+func compareErrors(t *testing.T, what string, got, want error, exact bool) {
+	t.Helper()
+	for _, sentinel := range []error{lockfile.ErrInvalid, lockfile.ErrMalformed, lockfile.ErrTooLarge, lockfile.ErrTooDeep, lockfile.ErrUnsupportedVersion} {
+		if errors.Is(got, sentinel) != errors.Is(want, sentinel) {
+			t.Fatalf("%s: errors.Is(%v, %v) differs from Parse's %v", what, got, sentinel, want)
+		}
+	}
+	var gs, ws *lockfile.SyntaxError
+	if errors.As(want, &ws) {
+		if !errors.As(got, &gs) {
+			t.Fatalf("%s: error %v, Parse gave a SyntaxError %v", what, got, want)
+		}
+		if gs.Line != ws.Line || gs.Offset != ws.Offset || gs.File != ws.File {
+			t.Fatalf("%s: SyntaxError %+v, Parse %+v", what, gs, ws)
+		}
+		// A reader that delivers a byte at a time shows the decoder only
+		// part of an invalid character, so its message may quote less.
+		if exact && (gs.Column != ws.Column || gs.Msg != ws.Msg) {
+			t.Fatalf("%s: SyntaxError %+v, Parse %+v", what, gs, ws)
+		}
+		return
+	}
+	if errors.Is(want, lockfile.ErrTooLarge) {
+		return // Parse knows the size up front; the messages differ
+	}
+	if got.Error() != want.Error() {
+		t.Fatalf("%s: error %q, Parse %q", what, got, want)
+	}
+}
+
+func TestParseReaderMatchesParse(t *testing.T) {
+	files, err := filepath.Glob("testdata/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	corpus, err := filepath.Glob("testdata/fuzz/FuzzParse/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range files {
+		if fi, err := os.Stat(file); err != nil || fi.IsDir() || strings.HasSuffix(file, ".md") {
+			continue
+		}
+		data := readFixture(t, filepath.Base(file))
+		t.Run(filepath.Base(file), func(t *testing.T) { sameParse(t, "x.json", data) })
+	}
+	// The fuzz corpus holds every shape of broken input the fuzzer found
+	// interesting: truncations, bad UTF-8, duplicates, depth.
+	for _, file := range corpus {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, ok := fuzzInput(data)
+		if !ok {
+			continue
+		}
+		sameParse(t, "fuzz.json", in, lockfile.WithMaxDepth(64))
+	}
+	for name, in := range map[string]string{
+		"empty":           "",
+		"blank":           " \n\t ",
+		"bom only":        "\xef\xbb\xbf",
+		"bom and object":  "\xef\xbb\xbf{\"lockfileVersion\": 3, \"packages\": {}}",
+		"two bytes":       "{}",
+		"truncated":       "{\"lockfileVersion\": 3, \"packages\": {\"node_modules/a\": {\"version\": \"1",
+		"trailing data":   "{\"lockfileVersion\": 3, \"packages\": {}} x",
+		"bad utf-8 later": "{\"lockfileVersion\": 3,\n \"packages\": {\"node_modules/\xe9\": {}}}",
+		"duplicate":       "{\"lockfileVersion\": 3,\n \"packages\": {\"node_modules/a\": {},\n\"node_modules/a\": {}}}",
+		"escaped names":   "{\"lockfileVersion\": 3, \"packages\": {\"node_modules/\\u0061\": {\"version\": \"1\"}, \"node_modules/a\": {\"\\u0076ersion\": \"2\"}}}",
+		"non-ascii line":  "{\"lockfileVersion\": 3, \"packages\": {\"node_modules/é\": {\"version\": 1}}}",
+	} {
+		t.Run(name, func(t *testing.T) { sameParse(t, "x.json", []byte(in)) })
+	}
+}
+
+// fuzzInput decodes a `go test fuzz v1` corpus file holding one []byte.
+func fuzzInput(file []byte) ([]byte, bool) {
+	lines := strings.SplitN(string(file), "\n", 3)
+	if len(lines) < 2 || !strings.HasPrefix(lines[1], "[]byte(") {
+		return nil, false
+	}
+	lit := strings.TrimSuffix(strings.TrimPrefix(lines[1], "[]byte("), ")")
+	s, err := strconv.Unquote(lit)
+	if err != nil {
+		return nil, false
+	}
+	return []byte(s), true
+}
+
+func TestParseReaderLimits(t *testing.T) {
+	data := readFixture(t, "v3-octokit-webhooks-license-change-head.json")
+	_, err := lockfile.ParseReader("big.json", bytes.NewReader(data), lockfile.WithMaxSize(1000))
+	if !errors.Is(err, lockfile.ErrTooLarge) || !strings.HasPrefix(err.Error(), "big.json: ") {
+		t.Errorf("ParseReader over the size limit: %v, want ErrTooLarge naming the file", err)
+	}
+	readErr := errors.New("disk on fire")
+	r := io.MultiReader(bytes.NewReader(data[:500]), iotest.ErrReader(readErr))
+	_, err = lockfile.ParseReader("broken.json", r)
+	if !errors.Is(err, readErr) || !strings.HasPrefix(err.Error(), "broken.json: ") {
+		t.Errorf("ParseReader on a failing reader: %v, want the read error naming the file", err)
+	}
+	if errors.Is(err, lockfile.ErrInvalid) {
+		t.Errorf("a read error %v is reported as invalid input", err)
+	}
+}
+
+// FuzzParseReader checks that streaming parses exactly as Parse does.
+func FuzzParseReader(f *testing.F) {
+	f.Add([]byte(`{"lockfileVersion": 3, "packages": {"": {}, "node_modules/a": {"version": "1"}}}`))
+	f.Add([]byte("\xef\xbb\xbf{\"packages\": {\"node_modules/\\u0061\": {}, \"node_modules/a\": {}}}"))
+	f.Add([]byte(`{"lockfileVersion": 1, "dependencies": {"a": {"version": "1", "dependencies": {"b": {}}}, "a": {}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sameParse(t, "fuzz.json", data, lockfile.WithMaxDepth(64))
+	})
+}
