@@ -21,8 +21,8 @@ var weakTyposquatRules = map[string]bool{"affix": true, "token-order": true, "pl
 // (pkg/typosquat). It fires when the name is not itself popular and is
 // confusable with a popular name under one of the index's rules; the finding
 // names the popular package and the rule. Rules that real typosquats use most
-// and legitimate names rarely match (a typing slip, a look-alike letter, a
-// borrowed scope) report high; the weaker ones (dropped separators, an added
+// and legitimate names rarely match (a typing slip, letters typed in the
+// wrong order, a look-alike letter, a borrowed scope) report high; the weaker ones (dropped separators, an added
 // "node-" or ".js", reordered words, a plural, any other single edit, a
 // dropped scope) report medium, raised to high when the
 // package also runs an install script or is itself new on the registry: most

@@ -17,7 +17,7 @@ import (
 //go:embed index.bin
 var embeddedIndex []byte
 
-const indexMagic = "lockreview-typosquat-index-v3\n"
+const indexMagic = "lockreview-typosquat-index-v4\n"
 
 // indexFile encodes the hash indexes of ix, tied to the lists they were
 // built from (the popular and the established list) by their SHA-256.

@@ -2,6 +2,7 @@ package typosquat
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -103,6 +104,8 @@ type tuning struct {
 	twoEdits    bool  // the two-edit rule for long names
 	nearMin     int   // shortest name for the near-edit rule
 	nearRank    int32 // near-edit: only targets ranked above this
+	endSlip     bool  // near-edit: a neighbouring-key slip at the end of a word, for every target ("browserift")
+	nearAffix   bool  // near-edit: also a character added at either end of a word, or a digit or separator added ("grunts", "nlevel", "vue2")
 }
 
 // defaultTuning: a legitimate name is far more often another word that looks
@@ -123,6 +126,8 @@ var defaultTuning = tuning{
 	twoEdits:    true,
 	nearMin:     4,
 	nearRank:    5000,
+	endSlip:     true,
+	nearAffix:   false, // 0 of the Typomind archive's rows, 81 of the held-out names
 }
 
 // bestBelow is best restricted to ranks below limit.
@@ -171,6 +176,11 @@ func (ix *Index) nearestUnscoped(q, raw string) (Match, bool) {
 			return m, true
 		}
 	}
+	if ix.enabled(Transposition) {
+		if r, how, ok := ix.transposition(ds); ok {
+			return ix.match(r, Transposition, "%q %s %q", q, how, ix.names[r]), true
+		}
+	}
 	if ix.enabled(NearEdit) {
 		if m, ok := ix.nearEdit(q); ok {
 			return m, true
@@ -180,25 +190,133 @@ func (ix *Index) nearestUnscoped(q, raw string) (Match, bool) {
 }
 
 // nearEdit finds the most popular name among the top nearRank that q is
-// exactly one edit of, whatever the edit.
+// exactly one edit of, whatever the edit (but a character added as an affix),
+// or any popular name whose word q mistypes at its end with a neighbouring
+// key (see endSlip).
 func (ix *Index) nearEdit(q string) (Match, bool) {
 	if len(q) < ix.tune.nearMin {
 		return Match{}, false
 	}
-	best := int32(-1)
+	best, how := int32(-1), ""
 	for _, r := range ix.edits.candidates(q) {
 		p := ix.names[r]
-		if r >= ix.tune.nearRank || len(p) < ix.tune.nearMin || (best >= 0 && r > best) {
+		if len(p) < ix.tune.nearMin || (best >= 0 && r > best) || osa(q, p, 1) != 1 {
 			continue
 		}
-		if osa(q, p, 1) == 1 {
-			best = r
+		switch {
+		case r < ix.tune.nearRank && (ix.tune.nearAffix || !affixedChar(q, p)):
+			best, how = r, "is one edit from"
+		case ix.tune.endSlip && endSlip(q, p):
+			best, how = r, "mistypes the end of a word of"
 		}
 	}
 	if best < 0 {
 		return Match{}, false
 	}
-	return ix.match(best, NearEdit, "%q is one edit from %q", q, ix.names[best]), true
+	return ix.match(best, NearEdit, "%q %s %q", q, how, ix.names[best]), true
+}
+
+// Word lengths for endSlip: a word's last letter mistyped, or a key typed
+// after it, in shorter words makes another word ("node-res", "pause"/"pauser").
+const (
+	minEndSub = 5
+	minEndAdd = 6
+)
+
+// endSlip reports whether q, one edit from p, mistypes the end of one of p's
+// words with a neighbouring key: its last letter replaced by a neighbour
+// ("browserift" for "browserify", "bowee" for "bower"), in a word of at
+// least minEndSub letters, or a neighbour of its last letter typed after it
+// ("sqliter" for "sqlite"), in a word of at least minEndAdd letters, other
+// than an "s" (a plural: the Plural rule's business).
+func endSlip(q, p string) bool {
+	dq, dp, at := diffRegion(q, p)
+	if len(dq) != 1 || at == 0 || !isLetter(dq[0]) {
+		return false
+	}
+	if end := at + len(dp); end < len(p) && isLetter(p[end]) {
+		return false
+	}
+	switch len(dp) {
+	case 1:
+		return nearKeys(dq[0], dp[0]) && wordAt(p, at, 1) >= minEndSub
+	case 0:
+		return dq[0] != 's' && nearKeys(dq[0], p[at-1]) && wordAt(p, at-1, 1) >= minEndAdd
+	}
+	return false
+}
+
+// Limits of the Transposition rule, on delimiter skeletons: below minSwap
+// letters every other name is an anagram of another ("tone", "note"), and a
+// letter moved two places needs a longer name still ("onep", "open").
+const (
+	minSwap = 4
+	minMove = 5
+)
+
+// transposition finds the most popular unscoped name whose delimiter
+// skeleton ds reorders: two neighbours swapped, or the three characters of
+// a window permuted (one letter moved two places, or the outer two swapped).
+// The names share their letters, so the anagram index finds the candidates.
+func (ix *Index) transposition(ds string) (int32, string, bool) {
+	if len(ds) < minSwap {
+		return 0, "", false
+	}
+	best, how := int32(-1), ""
+	for _, r := range ix.anagram.get(anagramKey(ds)) {
+		if best >= 0 && r > best {
+			continue
+		}
+		if h, ok := transposed(ds, delimSkeleton(ix.names[r])); ok {
+			best, how = r, h
+		}
+	}
+	return best, how, best >= 0
+}
+
+// transposed reports whether a and b, delimiter skeletons of equal letters,
+// differ only by characters reordered within a window of two (a swap, from
+// minSwap long) or three (from minMove long), not all of them digits
+// ("es2150" is another version, not a slip).
+func transposed(a, b string) (string, bool) {
+	if a == b || len(a) != len(b) {
+		return "", false
+	}
+	da, db, _ := diffRegion(a, b)
+	if len(da) != len(db) || strings.Trim(da, "0123456789") == "" || anagramKey(da) != anagramKey(db) {
+		return "", false
+	}
+	switch {
+	case len(da) == 2 && len(a) >= minSwap:
+		return "swaps two letters of", true
+	case len(da) == 3 && len(a) >= minMove:
+		return "moves a letter of", true
+	}
+	return "", false
+}
+
+// anagramKey is s with its bytes sorted: names that reorder each other's
+// letters share it.
+func anagramKey(s string) string {
+	b := []byte(s)
+	slices.Sort(b)
+	return string(b)
+}
+
+// affixedChar reports whether q is p with one character added at the start
+// or the end of a word, or with a digit or separator added anywhere: how
+// legitimate names derive from others ("grunts", "nlevel", "noder", "vue2",
+// "p-queue"), unlike a slip inside a word.
+func affixedChar(q, p string) bool {
+	if len(q) != len(p)+1 {
+		return false
+	}
+	dq, dp, at := diffRegion(q, p)
+	if len(dq) != 1 || len(dp) != 0 {
+		return false
+	}
+	c := dq[0]
+	return !isLetter(c) || at == 0 || !isLetter(q[at-1]) || at+1 == len(q) || !isLetter(q[at+1])
 }
 
 // reordered finds the most popular name among the top wordsRank with the

@@ -80,7 +80,7 @@ func TestOperatingPoints(t *testing.T) {
 	with("- glued suffixes", func(c *tuning) { c.gluedSuffix = false })
 	with("- both", func(c *tuning) { c.nodeDash, c.gluedSuffix = false, false })
 	with("widest (every switch on)", func(c *tuning) {
-		*c = tuning{true, 1 << 30, 1 << 30, 1 << 30, 1 << 30, true, true, minEdit, true, minEdit, true, 4, 1 << 30}
+		*c = tuning{true, 1 << 30, 1 << 30, 1 << 30, 1 << 30, true, true, minEdit, true, minEdit, true, 4, 1 << 30, true, true}
 	})
 	for _, r := range []Reason{Affix, Delimiter, EditDistance} {
 		var rules []Reason
@@ -213,6 +213,79 @@ func TestNearKeys(t *testing.T) {
 	for _, p := range []string{"qp", "al", "mq", "aa", "-a", "ms"} {
 		if nearKeys(p[0], p[1]) {
 			t.Errorf("nearKeys(%q, %q) = true, want false", p[0], p[1])
+		}
+	}
+}
+
+func TestTransposed(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want string // "" for no match
+	}{
+		{"lodahs", "lodash", "swaps two letters of"},
+		{"oldash", "lodash", "swaps two letters of"},
+		{"wbe3", "web3", "swaps two letters of"},
+		{"we3b", "web3", "swaps two letters of"},
+		{"degbu", "debug", "moves a letter of"},       // g moved two places
+		{"rceat", "react", "moves a letter of"},       // c moved two places
+		{"uglyfijs", "uglifyjs", "moves a letter of"}, // i and y swapped around f
+		{"ynar", "yarn", ""},                          // a moved letter needs minMove letters
+		{"gto", "got", ""},                            // below minSwap
+		{"lohsad", "lodash", ""},                      // a window of four
+		{"olhdas", "lodash", ""},                      // two swaps
+		{"es2051", "es2015", ""},                      // only digits moved
+		{"lodash", "lodash", ""},
+		{"lodashx", "lodash", ""},
+	}
+	for _, tt := range tests {
+		if got, _ := transposed(tt.a, tt.b); got != tt.want {
+			t.Errorf("transposed(%q, %q) = %q, want %q", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestEndSlip(t *testing.T) {
+	tests := []struct {
+		q, p string
+		want bool
+	}{
+		{"browserift", "browserify", true}, // t is next to y
+		{"bowee", "bower", true},
+		{"sqliter", "sqlite", true}, // r is next to e
+		{"grunt-replacer", "grunt-replace", true},
+		{"browserifz", "browserify", false}, // z is not next to y
+		{"sqlites", "sqlite", false},        // a plural
+		{"pauser", "pause", false},          // a key added after a five-letter word
+		{"gulp-pub", "gulp-pug", false},     // a three-letter word
+		{"bowe", "bower", false},            // a dropped letter
+		{"vower", "bower", false},           // not the end
+		{"browserif", "browserify", false},
+		{"bower2", "bower", false},
+	}
+	for _, tt := range tests {
+		if got := endSlip(tt.q, tt.p); got != tt.want {
+			t.Errorf("endSlip(%q, %q) = %v, want %v", tt.q, tt.p, got, tt.want)
+		}
+	}
+}
+
+func TestAffixedChar(t *testing.T) {
+	tests := []struct {
+		q, p string
+		want bool
+	}{
+		{"grunts", "grunt", true},
+		{"nlevel", "level", true},
+		{"vue2", "vue", true},
+		{"p-queue", "pqueue", true},
+		{"node-istatic", "node-static", true}, // at the start of an inner word
+		{"lodapsh", "lodash", false},          // inside a word
+		{"lodsh", "lodash", false},            // a deletion
+		{"lodxsh", "lodash", false},           // a substitution
+	}
+	for _, tt := range tests {
+		if got := affixedChar(tt.q, tt.p); got != tt.want {
+			t.Errorf("affixedChar(%q, %q) = %v, want %v", tt.q, tt.p, got, tt.want)
 		}
 	}
 }

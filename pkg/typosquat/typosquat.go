@@ -36,6 +36,13 @@ const (
 	// a word are left alone. Two steps are allowed inside one long word of a
 	// name of at least 10 characters, for the 3,000 most popular such names.
 	EditDistance Reason = "edit-distance"
+	// Transposition is the letters of a popular name, separators ignored,
+	// with two neighbours swapped or one letter moved two places ("dhkey"
+	// for "hdkey", "degbu" for "debug", "bitcionjslib" for "bitcoinjs-lib"),
+	// for any popular name of at least 4 letters (5 for a moved letter).
+	// Fingers that hit the right keys in the wrong order make it, and
+	// legitimate names rarely do, so it reaches the whole popular list.
+	Transposition Reason = "transposition"
 	// NearEdit is any other single Damerau-Levenshtein step (an insertion,
 	// deletion, substitution or swap anywhere) from one of the more popular
 	// names, both at least 4 characters long. Real typosquat campaigns use
@@ -85,7 +92,7 @@ type Match struct {
 // not names and are rejected before any work is done.
 const maxNameLen = 214
 
-//go:generate go run ./internal/gen -out popular.txt -established established.txt -established-top 40000 -heldout ../../testdata/typosquat/heldout-names.txt -heldout-from 40000 -heldout-to 60000
+//go:generate go run ./internal/gen -out popular.txt -established established.txt -established-top 40000 -heldout ../../testdata/typosquat/heldout-names.txt -heldout-from 40000 -heldout-to 60000 -sample ../../testdata/typosquat/random-names.txt -sample-n 20000 -sample-seed 1
 //go:generate go test -run ^TestEmbeddedIndex$ -update .
 
 //go:embed popular.txt
@@ -183,12 +190,13 @@ type Index struct {
 	tune  tuning
 
 	// Unscoped popular names.
-	delim  keyed   // delimiter skeleton -> ranks
-	glyph  keyed   // homoglyph skeleton -> ranks
-	words  keyed   // sorted words -> ranks (names of two or more words)
-	plural keyed   // singular skeleton -> ranks
-	edits  deletes // deletion neighbourhoods
-	edits2 deletes // two-deletion neighbourhoods of long names
+	delim   keyed   // delimiter skeleton -> ranks
+	glyph   keyed   // homoglyph skeleton -> ranks
+	words   keyed   // sorted words -> ranks (names of two or more words)
+	plural  keyed   // singular skeleton -> ranks
+	edits   deletes // deletion neighbourhoods
+	edits2  deletes // two-deletion neighbourhoods of long names
+	anagram keyed   // sorted letters of the delimiter skeleton -> ranks
 
 	// Scoped popular names.
 	scopes     map[string]int32 // scope (without "@") -> best rank in it
@@ -204,12 +212,12 @@ type Index struct {
 }
 
 // prebuilt holds every hash index of an Index, in index.bin's order.
-type prebuilt [12]deletes
+type prebuilt [13]deletes
 
 // parts returns pointers to ix's indexes in index.bin's order.
-func (ix *Index) parts() [12]*deletes {
-	return [12]*deletes{&ix.estab.d, &ix.edits, &ix.edits2, &ix.scopeEdits, &ix.rank.d, &ix.delim.d, &ix.glyph.d,
-		&ix.words.d, &ix.plural.d, &ix.joined.d, &ix.bare.d, &ix.scopeDelim.d}
+func (ix *Index) parts() [13]*deletes {
+	return [13]*deletes{&ix.estab.d, &ix.edits, &ix.edits2, &ix.scopeEdits, &ix.rank.d, &ix.delim.d, &ix.glyph.d,
+		&ix.words.d, &ix.plural.d, &ix.joined.d, &ix.bare.d, &ix.scopeDelim.d, &ix.anagram.d}
 }
 
 // New builds an Index over popular, given most popular first. Names are
@@ -282,6 +290,7 @@ func New(popular []string, opts ...Option) *Index {
 	ix.glyph = ix.build(ix.glyph, unscoped)
 	ix.words = ix.build(ix.words, unscoped)
 	ix.plural = ix.build(ix.plural, unscoped)
+	ix.anagram = ix.build(ix.anagram, unscoped)
 	ix.joined = ix.build(ix.joined, scoped)
 	var bare []int32
 	for _, r := range scoped {
@@ -316,6 +325,7 @@ func (ix *Index) keyFuncs() {
 		return ""
 	}
 	ix.plural.keyOf = func(id int32) string { return singularSkeleton(ix.names[id]) }
+	ix.anagram.keyOf = func(id int32) string { return anagramKey(delimSkeleton(ix.names[id])) }
 	ix.joined.keyOf = func(id int32) string {
 		scope, name := splitScope(ix.names[id])
 		return delimSkeleton(scope + name)

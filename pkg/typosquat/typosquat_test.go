@@ -59,10 +59,71 @@ func TestNearestNearEdit(t *testing.T) {
 		{"first-letter", "rodash", "lodash", typosquat.NearEdit},
 		{"last-letter-changed", "lodasb", "lodash", typosquat.NearEdit},
 		{"not-a-keyboard-slip", "lodpsh", "lodash", typosquat.NearEdit},
-		{"separator-added", "lo-dash", "lodash", typosquat.NearEdit},
+		{"letter-added-mid-word", "lodapsh", "lodash", typosquat.NearEdit},
+		{"transposition-first", "oldash", "lodash", typosquat.Transposition},
 		{"strict-rule-first", "lodahs", "lodash", typosquat.EditDistance},
 		{"three-letters", "exp", "", ""},
 		{"two-edits", "lodxyh", "", ""},
+		{"popular-itself", "react-dom", "", ""},
+		// A character added as an affix is how legitimate names derive
+		// from others, not a slip: none of the Typomind archive's rows,
+		// 81 held-out names.
+		{"separator-added", "lo-dash", "", ""},
+		{"digit-added", "lodash5", "", ""},
+		{"letter-before", "nlodash", "", ""},
+		{"letter-after", "lodashq", "", ""},
+		{"letter-after-inner-word", "reactx-dom", "", ""},
+	})
+}
+
+// TestNearestEndSlip: past the near-edit reach, a neighbouring key at the end
+// of a long enough word still counts as a near-edit.
+func TestNearestEndSlip(t *testing.T) {
+	pop := append([]string{}, testPopular...)
+	for i := 0; i < 5000; i++ {
+		pop = append(pop, fmt.Sprintf("filler-package-%04d", i))
+	}
+	pop = append(pop, "browserify", "bower", "sqlite3-x", "sqlite", "pause", "gulp-pug")
+	runNearest(t, typosquat.New(pop), []nearestTest{
+		{"last-letter-neighbour", "browserift", "browserify", typosquat.NearEdit},
+		{"last-letter-neighbour-five", "bowee", "bower", typosquat.NearEdit},
+		{"key-after-last-letter", "sqliter", "sqlite", typosquat.NearEdit},
+		// must not fire
+		{"last-letter-not-neighbour", "browserifz", "", ""},
+		{"plural-is-the-plural-rule's", "sqlites", "sqlite", typosquat.Plural},
+		{"key-after-short-word", "pauser", "", ""}, // five letters: another word
+		{"short-word", "gulp-pub", "", ""},
+		{"letter-dropped", "bowe", "", ""},
+		{"other-edit-beyond-reach", "bxwer", "", ""},
+		{"first-letter", "vower", "", ""},
+	})
+}
+
+// TestNearestTransposition: letters swapped or moved within a window of
+// three, separators ignored, from any popular name.
+func TestNearestTransposition(t *testing.T) {
+	pop := append([]string{}, testPopular...)
+	for i := 0; i < 5000; i++ {
+		pop = append(pop, fmt.Sprintf("filler-package-%04d", i))
+	}
+	pop = append(pop, "hdkey", "web3", "web3-eth", "bitcoinjs-lib", "babel-preset-es2015")
+	runNearest(t, typosquat.New(pop, typosquat.WithRules(typosquat.Transposition)), []nearestTest{
+		{"swap-first-letters", "dhkey", "hdkey", typosquat.Transposition},
+		{"swap-last-letters", "lodahs", "lodash", typosquat.Transposition},
+		{"swap-four-letters", "wbe3", "web3", typosquat.Transposition},
+		{"swap-with-digit", "we3b", "web3", typosquat.Transposition},
+		{"swap-in-short-word", "web3-eht", "web3-eth", typosquat.Transposition},
+		{"moved-letter", "rceat", "react", typosquat.Transposition},
+		{"outer-two-swapped", "lodhsa", "lodash", typosquat.Transposition},
+		{"swap-and-separators", "bitcionjslib", "bitcoinjs-lib", typosquat.Transposition},
+		{"moved-across-separator", "crossnev", "cross-env", typosquat.Transposition},
+		// must not fire
+		{"three-letters", "gto", "", ""},
+		{"moved-in-four-letters", "ynar", "", ""},
+		{"window-of-four", "lohsad", "", ""},
+		{"digits-only", "babel-preset-es2051", "", ""},
+		{"separators-only", "cross_env", "", ""},
+		{"two-swaps", "olhdas", "", ""},
 		{"popular-itself", "react-dom", "", ""},
 	})
 }
