@@ -8,9 +8,9 @@ import (
 )
 
 // weakTyposquatRules match many legitimate names ("node-mkdirp", "history.js",
-// "hash-object", "bocha", "nexttick"); alone they report medium. The names are pkg/typosquat's
+// "hash-object", "bocha", "nexttick", "@ramda/unnest"); alone they report medium. The names are pkg/typosquat's
 // Reason values.
-var weakTyposquatRules = map[string]bool{"affix": true, "token-order": true, "plural": true, "near-edit": true, "scope-dropped": true, "delimiter": true}
+var weakTyposquatRules = map[string]bool{"affix": true, "token-order": true, "plural": true, "near-edit": true, "scope-dropped": true, "scope-named": true, "delimiter": true}
 
 // Typosquats reports newly added package names that resemble a popular package.
 //

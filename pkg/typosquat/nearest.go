@@ -401,11 +401,11 @@ func (ix *Index) nearestScoped(q, scope, bare string) (Match, bool) {
 		if m, ok := ix.lookalikeScope(q, scope, bare); ok {
 			return m, true
 		}
-		// "@async-mutex/mutex" borrows the name of the popular "async-mutex".
-		if len(scope) >= minEdit {
-			if r, ok := ix.best(ix.delim.get(delimSkeleton(scope))); ok {
-				return ix.match(r, ScopeConfusion, "%q is published under a scope named after %q", q, ix.names[r]), true
-			}
+	}
+	// "@async-mutex/mutex" borrows the name of the popular "async-mutex".
+	if ix.enabled(ScopeNamed) && len(scope) >= minEdit {
+		if r, ok := ix.best(ix.delim.get(delimSkeleton(scope))); ok {
+			return ix.match(r, ScopeNamed, "%q is published under a scope named after %q", q, ix.names[r]), true
 		}
 	}
 	// A fork under its own scope ("@acme/lodash") names what it is, and a name
