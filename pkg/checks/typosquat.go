@@ -24,7 +24,7 @@ var weakTyposquatRules = map[string]bool{"affix": true, "token-order": true, "pl
 // and legitimate names rarely match (a typing slip, letters typed in the
 // wrong order, a look-alike letter, a borrowed scope) report high; the weaker ones (dropped separators, an added
 // "node-" or ".js", reordered words, a plural, any other single edit, a
-// dropped scope) report medium, raised to high when the
+// dropped scope, a scope named after a package) report medium, raised to high when the
 // package also runs an install script or is itself new on the registry: most
 // names of that shape are old, legitimate packages, most typosquats are new
 // and run code on install. Remediation: check that the new name is the
