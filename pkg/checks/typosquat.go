@@ -22,12 +22,13 @@ var weakTyposquatRules = map[string]bool{"affix": true, "token-order": true, "pl
 // confusable with a popular name under one of the index's rules; the finding
 // names the popular package and the rule. Rules that real typosquats use most
 // and legitimate names rarely match (a typing slip, letters typed in the
-// wrong order, a look-alike letter, a borrowed scope) report high; the weaker ones (dropped separators, an added
-// "node-" or ".js", reordered words, a plural, any other single edit, a
-// dropped scope, a scope named after a package) report medium, raised to high when the
-// package also runs an install script or is itself new on the registry: most
-// names of that shape are old, legitimate packages, most typosquats are new
-// and run code on install. Remediation: check that the new name is the
+// wrong order, a look-alike letter, a borrowed scope) report high; the
+// weaker ones (dropped separators, an added "node-" or ".js", reordered
+// words, a plural, any other single edit, a dropped scope, a scope named
+// after a package) report medium, raised to high when the package also runs
+// an install script or is itself new on the registry: most names of that
+// shape are old, legitimate packages, most typosquats are new and run code
+// on install. Remediation: check that the new name is the
 // package you meant; if it is, accept it with an ignore entry.
 func Typosquats(in *Input) []Finding {
 	ix := in.Config.Typosquat
