@@ -17,7 +17,9 @@ import (
 // differences:
 //   - an input larger than the size limit fails when the limit is crossed;
 //   - when r is not an io.ReaderAt, the Column of a *SyntaxError counts
-//     bytes, not runes (an *os.File or *bytes.Reader gives rune columns).
+//     bytes, not runes (an *os.File or *bytes.Reader gives rune columns);
+//   - the invalid character a *SyntaxError quotes may be cut to its first
+//     byte when it straddles the decoder's buffer.
 //
 // An error reading r is returned wrapped with the file name; it does not
 // wrap ErrInvalid.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -62,9 +63,13 @@ func compareErrors(t *testing.T, what string, got, want error, exact bool) {
 		if gs.Line != ws.Line || gs.Offset != ws.Offset || gs.File != ws.File {
 			t.Fatalf("%s: SyntaxError %+v, Parse %+v", what, gs, ws)
 		}
-		// A reader that delivers a byte at a time shows the decoder only
-		// part of an invalid character, so its message may quote less.
-		if exact && (gs.Column != ws.Column || gs.Msg != ws.Msg) {
+		if exact && gs.Column != ws.Column {
+			t.Fatalf("%s: SyntaxError %+v, Parse %+v", what, gs, ws)
+		}
+		// The decoder may see only part of an invalid character when it
+		// ends its buffer, so the text a message quotes may differ (and a
+		// byte-at-a-time reader shows it even less).
+		if exact && quoted.ReplaceAllString(gs.Msg, "…") != quoted.ReplaceAllString(ws.Msg, "…") {
 			t.Fatalf("%s: SyntaxError %+v, Parse %+v", what, gs, ws)
 		}
 		return
@@ -76,6 +81,8 @@ func compareErrors(t *testing.T, what string, got, want error, exact bool) {
 		t.Fatalf("%s: error %q, Parse %q", what, got, want)
 	}
 }
+
+var quoted = regexp.MustCompile(`'(\\.|[^'])*'|"(\\.|[^"])*"`)
 
 func TestParseReaderMatchesParse(t *testing.T) {
 	files, err := filepath.Glob("testdata/*")
