@@ -113,7 +113,7 @@ func TestTypomindTyposquats(t *testing.T) {
 	}
 	type tally struct{ rows, popular, detected, detectedPopular int }
 	byCat := map[int]*tally{}
-	var all, popular, detected, detectedPopular, other, otherPopular int
+	var all, popular, detected, detectedPopular, detectedStrong, other, otherPopular int
 	for _, r := range rows {
 		all++
 		isPop := slices.ContainsFunc(typomindTargets(r.target), ix.IsPopular)
@@ -141,6 +141,9 @@ func TestTypomindTyposquats(t *testing.T) {
 			if isPop {
 				detectedPopular++
 				c.detectedPopular++
+				if strongRule(m.Reason) {
+					detectedStrong++
+				}
 			}
 		case ok:
 			other++
@@ -170,6 +173,8 @@ func TestTypomindTyposquats(t *testing.T) {
 	}
 	t.Logf("Typomind npm rows: %d; target popular: %d; detected with the labelled target: %d/%d = %.1f%% of those, %d/%d = %.1f%% of all; flagged with another target: %d (%d with a popular labelled target)",
 		all, popular, detectedPopular, popular, pct(detectedPopular, popular), detected, all, pct(detected, all), other, otherPopular)
+	t.Logf("of those %d, by the strong rules (high severity on the name alone): %d = %.1f%%; the rest report medium unless the package also runs an install script or is new",
+		detectedPopular, detectedStrong, pct(detectedStrong, popular))
 	if detected < minTypomindDetected {
 		t.Errorf("detected %d Typomind rows, want >= %d", detected, minTypomindDetected)
 	}
