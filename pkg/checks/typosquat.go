@@ -8,9 +8,9 @@ import (
 )
 
 // weakTyposquatRules match many legitimate names ("node-mkdirp", "history.js",
-// "hash-object", "bocha", "nexttick", "@ramda/unnest"); alone they report medium. The names are pkg/typosquat's
-// Reason values.
-var weakTyposquatRules = map[string]bool{"affix": true, "token-order": true, "plural": true, "near-edit": true, "scope-dropped": true, "scope-named": true, "delimiter": true}
+// "hash-object", "bocha", "nexttick"); alone they report medium. The names
+// are pkg/typosquat's Reason values.
+var weakTyposquatRules = map[string]bool{"affix": true, "token-order": true, "plural": true, "near-edit": true, "scope-dropped": true, "delimiter": true}
 
 // Typosquats reports newly added package names that resemble a popular package.
 //
@@ -24,12 +24,12 @@ var weakTyposquatRules = map[string]bool{"affix": true, "token-order": true, "pl
 // and legitimate names rarely match (a typing slip, letters typed in the
 // wrong order, a look-alike letter, a borrowed scope) report high; the
 // weaker ones (dropped separators, an added "node-" or ".js", reordered
-// words, a plural, any other single edit, a dropped scope, a scope named
-// after a package) report medium, raised to high when the package also runs
-// an install script or is itself new on the registry: most names of that
-// shape are old, legitimate packages, most typosquats are new and run code
-// on install. Remediation: check that the new name is the
-// package you meant; if it is, accept it with an ignore entry.
+// words, a plural, any other single edit, a dropped scope) report medium,
+// raised to high when the package also runs an install script or is itself
+// new on the registry: most names of that shape are old, legitimate
+// packages, most typosquats are new and run code on install. Remediation:
+// check that the new name is the package you meant; if it is, accept it
+// with an ignore entry.
 func Typosquats(in *Input) []Finding {
 	ix := in.Config.Typosquat
 	if ix == nil {

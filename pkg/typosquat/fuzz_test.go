@@ -21,7 +21,7 @@ func FuzzNearest(f *testing.F) {
 	reasons := map[typosquat.Reason]bool{
 		typosquat.EditDistance: true, typosquat.Homoglyph: true, typosquat.Delimiter: true,
 		typosquat.Affix: true, typosquat.TokenOrder: true, typosquat.Plural: true, typosquat.ScopeConfusion: true,
-		typosquat.NearEdit: true, typosquat.ScopeDropped: true, typosquat.Transposition: true, typosquat.ScopeNamed: true,
+		typosquat.NearEdit: true, typosquat.ScopeDropped: true, typosquat.Transposition: true,
 	}
 	f.Fuzz(func(t *testing.T, name string) {
 		// The fastest of three calls, so that a GC pause or a descheduled

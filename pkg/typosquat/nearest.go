@@ -402,12 +402,10 @@ func (ix *Index) nearestScoped(q, scope, bare string) (Match, bool) {
 			return m, true
 		}
 	}
-	// "@async-mutex/mutex" borrows the name of the popular "async-mutex".
-	if ix.enabled(ScopeNamed) && len(scope) >= minEdit {
-		if r, ok := ix.best(ix.delim.get(delimSkeleton(scope))); ok {
-			return ix.match(r, ScopeNamed, "%q is published under a scope named after %q", q, ix.names[r]), true
-		}
-	}
+	// A scope named after a popular unscoped package ("@node-red/util",
+	// "@ramda/unnest") is almost always held by that package's owners: such
+	// a rule flagged 49 of 20,000 random names and 6 of 517 fresh lockfile
+	// names, and no known typosquat, so it is not a rule.
 	// A fork under its own scope ("@acme/lodash") names what it is, and a name
 	// part one edit from a popular name is as often a different word
 	// ("@blueoak/list", "plist"); only look-alike spellings of the name part

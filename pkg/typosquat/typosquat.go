@@ -75,12 +75,6 @@ const (
 	// "typesnode" for "@types/node"; "splide" for "@splidejs/splide" in the
 	// top 1,000).
 	ScopeConfusion Reason = "scope-confusion"
-	// ScopeNamed is a scope named after a popular unscoped package
-	// ("@async-mutex/mutex"). The owners of a popular package usually hold
-	// the scope of its name too ("@ramda/unnest", "@datafire/flickr": 49 of
-	// a random sample of 20,000 npm names), so pkg/checks reports it as a
-	// weak signal.
-	ScopeNamed Reason = "scope-named"
 )
 
 // Match is the popular name that a queried name is confusable with.

@@ -33,7 +33,7 @@ type nearestTest struct {
 // near-edit, so that each rule's tests show that rule's own boundaries.
 func strongIndex() *typosquat.Index {
 	return typosquat.New(testPopular, typosquat.WithRules(typosquat.EditDistance, typosquat.Homoglyph,
-		typosquat.Delimiter, typosquat.Affix, typosquat.TokenOrder, typosquat.Plural, typosquat.ScopeConfusion, typosquat.ScopeNamed))
+		typosquat.Delimiter, typosquat.Affix, typosquat.TokenOrder, typosquat.Plural, typosquat.ScopeConfusion))
 }
 
 // TestNearestScopeDropped: the bare name of a scoped package outside the
@@ -253,8 +253,10 @@ func TestNearestScopeConfusion(t *testing.T) {
 		{"lookalike-scope-swap", "@bable/core", "@babel/core", typosquat.ScopeConfusion},
 		{"lookalike-scope-other-name", "@angullar/forms", "@angular/core", typosquat.ScopeConfusion},
 		{"long-scope-two-edits", "@typescript_eslinter/parser", "@typescript-eslint/parser", typosquat.ScopeConfusion},
-		{"scope-named-after-package", "@async-mutex/mutex", "async-mutex", typosquat.ScopeNamed},
 		// must not fire
+		// A scope named after a popular package is its owners' scope.
+		{"scope-named-after-package", "@async-mutex/mutex", "", ""},
+		{"monorepo-scope", "@node-red/util", "", ""},
 		{"popular-scope", "@types/nod", "", ""},
 		{"own-scope", "@babel/cor", "", ""},
 		{"fork-under-own-scope", "@acme/lodash", "", ""},
