@@ -3,6 +3,7 @@ package lockfile_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -29,6 +30,7 @@ func sameParse(t *testing.T, name string, data []byte, opts ...lockfile.Option) 
 	}{
 		{"bytes.Reader", bytes.NewReader(data)},
 		{"one byte at a time", iotest.OneByteReader(bytes.NewReader(data))},
+		{"strings.Reader after a prefix", readAfter(t, strings.NewReader("skipped\n"+string(data)), len("skipped\n"))},
 	}
 	for _, rd := range readers {
 		got, err := lockfile.ParseReader(name, rd.r, opts...)
@@ -39,13 +41,22 @@ func sameParse(t *testing.T, name string, data []byte, opts ...lockfile.Option) 
 			if got != nil {
 				t.Fatalf("%s: ParseReader returned a Lockfile and an error", rd.what)
 			}
-			compareErrors(t, rd.what, err, wantErr, rd.what == "bytes.Reader")
+			compareErrors(t, rd.what, err, wantErr, rd.what != "one byte at a time")
 			continue
 		}
 		if diff := cmp.Diff(want, got, cmpopts.IgnoreUnexported(lockfile.Lockfile{}), cmpopts.EquateEmpty()); diff != "" {
 			t.Fatalf("%s: ParseReader differs from Parse (-Parse +ParseReader):\n%s", rd.what, diff)
 		}
 	}
+}
+
+// readAfter consumes n bytes of r, so that r's position is not its start.
+func readAfter(t *testing.T, r *strings.Reader, n int) io.Reader {
+	t.Helper()
+	if _, err := io.CopyN(io.Discard, r, int64(n)); err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 func compareErrors(t *testing.T, what string, got, want error, exact bool) {
@@ -142,6 +153,63 @@ func fuzzInput(file []byte) ([]byte, bool) {
 		return nil, false
 	}
 	return []byte(s), true
+}
+
+// TestParseReaderFarLines covers lines asked for far behind the reading
+// position (a duplicate key whose first occurrence is hundreds of kilobytes
+// back), errors deep in a one-line file with multi-byte characters, and the
+// file and pipe readers the CLI hands over.
+func TestParseReaderFarLines(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"node_modules/a\": {\"version\": \"1.0.0\"},\n")
+	for i := range 20000 {
+		fmt.Fprintf(&b, "    \"node_modules/p%d\": {\"version\": \"1.0.%d\", \"license\": \"MIT\"},\n", i, i)
+	}
+	b.WriteString("    \"node_modules/a\": {\"version\": \"2.0.0\"}\n  }\n}\n")
+	dup := []byte(b.String())
+	oneLine := []byte(`{"lockfileVersion": 3, "packages": {"node_modules/é": {"license": "ünïcode"},` + strings.Repeat(`"node_modules/ü": {},`, 5000) + `"node_modules/x": {"version": 1}}}`)
+	for name, data := range map[string][]byte{"duplicate far apart": dup, "one-line error": oneLine} {
+		t.Run(name, func(t *testing.T) {
+			sameParse(t, "x.json", data)
+			path := filepath.Join(t.TempDir(), "lock.json")
+			if err := os.WriteFile(path, data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			want, wantErr := lockfile.Parse("x.json", data)
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			got, err := lockfile.ParseReader("x.json", f)
+			if wantErr != nil {
+				compareErrors(t, "os.File", err, wantErr, true)
+			} else if err != nil {
+				t.Fatal(err)
+			} else if diff := cmp.Diff(want, got, cmpopts.IgnoreUnexported(lockfile.Lockfile{}), cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("os.File: ParseReader differs from Parse:\n%s", diff)
+			}
+			// A pipe cannot be re-read: lines come from the newline list.
+			pr, pw, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			go func() { _, _ = pw.Write(data); pw.Close() }()
+			got, err = lockfile.ParseReader("x.json", pr)
+			pr.Close()
+			if wantErr != nil {
+				compareErrors(t, "pipe", err, wantErr, false)
+			} else if err != nil {
+				t.Fatal(err)
+			} else if diff := cmp.Diff(want, got, cmpopts.IgnoreUnexported(lockfile.Lockfile{}), cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("pipe: ParseReader differs from Parse:\n%s", diff)
+			}
+		})
+	}
+	l, err := lockfile.Parse("x.json", dup)
+	if err != nil || len(l.Duplicates) != 1 || l.Duplicates[0].FirstLine != 4 || l.Duplicates[0].SecondLine != 20005 {
+		t.Fatalf("Parse of the far duplicate: %v, %+v; want one duplicate at lines 4 and 20005", err, l.Duplicates)
+	}
 }
 
 func TestParseReaderLimits(t *testing.T) {
