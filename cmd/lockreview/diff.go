@@ -168,15 +168,11 @@ func fileRequest(basePath, headPath string) (review.Request, error) {
 	return review.Request{Files: []review.FilePair{fp}}, nil
 }
 
-// checkFile fails early, with the path, on a file that cannot be read or is
-// over the size limit.
+// checkFile fails early, with the path, on a file that does not exist, is
+// a directory or is over the size limit. It only stats the file: opening a
+// pipe (process substitution, /dev/stdin) would use it up.
 func checkFile(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
+	fi, err := os.Stat(path)
 	if err != nil {
 		return err
 	}

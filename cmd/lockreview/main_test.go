@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -60,6 +61,33 @@ func TestDiffMalformedInput(t *testing.T) {
 	code, _, stderr := runCLI(t, "diff", "--offline", "--base", testdata("attack-typosquat", "base.json"), "--head", bad)
 	if code != exitUsage || !strings.Contains(stderr, bad) || !strings.Contains(stderr, "line 4") {
 		t.Errorf("malformed head: exit %d, stderr %q; want 2 and a message naming %s and line 4", code, stderr, bad)
+	}
+}
+
+// TestDiffFromPipe: a side given as a named pipe (process substitution,
+// /dev/stdin) is read once, streamed, and reviewed like the file.
+func TestDiffFromPipe(t *testing.T) {
+	head, err := os.ReadFile(testdata("attack-typosquat", "head.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(t.TempDir(), "head.json")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	go func() {
+		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			return
+		}
+		_, _ = w.Write(head)
+		w.Close()
+	}()
+	code, stdout, stderr := runCLI(t, "diff", "--offline", "--base", testdata("attack-typosquat", "base.json"), "--head", fifo)
+	_, want, _ := runCLI(t, "diff", "--offline", "--base", testdata("attack-typosquat", "base.json"), "--head", testdata("attack-typosquat", "head.json"))
+	want = strings.ReplaceAll(want, testdata("attack-typosquat", "head.json"), fifo)
+	if code != exitFindings || stdout != want {
+		t.Errorf("diff with the head from a pipe: exit %d, stderr %q\nstdout:\n%s\nwant exit 1 and:\n%s", code, stderr, stdout, want)
 	}
 }
 
