@@ -15,8 +15,8 @@ import (
 // ParseReader is Parse reading from r instead of a byte slice: the input is
 // decoded as it is read and never held whole, so a review keeps only the
 // parsed model in memory (about the size of the input) instead of the input
-// and the model. The result, the limits and the errors are Parse's, with two
-// differences:
+// and the model. The result, the limits and the errors are Parse's, except
+// that:
 //   - an input larger than the size limit fails when the limit is crossed;
 //   - when r cannot re-read its input (a pipe, any reader but a regular
 //     *os.File, *bytes.Reader or *strings.Reader), the Column of a
