@@ -15,13 +15,19 @@ import (
 
 // gitRequest builds a review of every lockfile changed between two refs of the
 // repository in the working directory. Files are read with `git show`; the
-// working tree is never checked out or modified.
+// working tree is never checked out or modified. Every path is relative to
+// the repository's top level, wherever in it lockreview runs.
 func gitRequest(ctx context.Context, spec string) (review.Request, error) {
-	base, head, err := gitRefs(ctx, spec)
+	top, err := git(ctx, "", "rev-parse", "--show-toplevel")
 	if err != nil {
 		return review.Request{}, err
 	}
-	out, err := git(ctx, "diff", "--name-only", "--no-renames", "-z", base, head, "--")
+	repo := strings.TrimSpace(string(top))
+	base, head, err := gitRefs(ctx, repo, spec)
+	if err != nil {
+		return review.Request{}, err
+	}
+	out, err := git(ctx, repo, "diff", "--name-only", "--no-renames", "-z", base, head, "--")
 	if err != nil {
 		return review.Request{}, err
 	}
@@ -31,16 +37,16 @@ func gitRequest(ctx context.Context, spec string) (review.Request, error) {
 			continue
 		}
 		fp := review.FilePair{Path: p}
-		if fp.Base, err = gitShow(ctx, base, p); err != nil {
+		if fp.Base, err = gitShow(ctx, repo, base, p); err != nil {
 			return review.Request{}, err
 		}
-		if fp.Head, err = gitShow(ctx, head, p); err != nil {
+		if fp.Head, err = gitShow(ctx, repo, head, p); err != nil {
 			return review.Request{}, err
 		}
 		req.Files = append(req.Files, fp)
 	}
 	// The policy comes from the base: a change cannot loosen its own policy.
-	data, err := gitShow(ctx, base, policy.FileName)
+	data, err := gitShow(ctx, repo, base, policy.FileName)
 	if err != nil {
 		return review.Request{}, err
 	}
@@ -65,7 +71,7 @@ func IsLockfile(p string) bool {
 
 // gitRefs resolves "A..B", "A...B" (merge base of A and B, then B) or "A"
 // (A..HEAD) to two commit ids.
-func gitRefs(ctx context.Context, spec string) (base, head string, err error) {
+func gitRefs(ctx context.Context, repo, spec string) (base, head string, err error) {
 	a, b, threeDot := spec, "HEAD", false
 	if x, y, ok := strings.Cut(spec, "..."); ok {
 		a, b, threeDot = x, y, true
@@ -80,14 +86,14 @@ func gitRefs(ctx context.Context, spec string) (base, head string, err error) {
 			return "", "", fmt.Errorf("--git %q: want BASE..HEAD, BASE...HEAD or BASE", spec)
 		}
 	}
-	if base, err = revParse(ctx, a); err != nil {
+	if base, err = revParse(ctx, repo, a); err != nil {
 		return "", "", err
 	}
-	if head, err = revParse(ctx, b); err != nil {
+	if head, err = revParse(ctx, repo, b); err != nil {
 		return "", "", err
 	}
 	if threeDot {
-		out, err := git(ctx, "merge-base", base, head)
+		out, err := git(ctx, repo, "merge-base", base, head)
 		if err != nil {
 			return "", "", err
 		}
@@ -96,25 +102,26 @@ func gitRefs(ctx context.Context, spec string) (base, head string, err error) {
 	return base, head, nil
 }
 
-func revParse(ctx context.Context, ref string) (string, error) {
-	out, err := git(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", ref+"^{commit}")
+func revParse(ctx context.Context, repo, ref string) (string, error) {
+	out, err := git(ctx, repo, "rev-parse", "--verify", "--quiet", "--end-of-options", ref+"^{commit}")
 	if err != nil {
 		return "", fmt.Errorf("git ref %q is not a commit in this repository", ref)
 	}
 	return strings.TrimSpace(string(out)), nil
 }
 
-// gitShow returns the file at rev, or nil when it does not exist there.
-func gitShow(ctx context.Context, rev, p string) ([]byte, error) {
+// gitShow returns the file at rev (p is relative to the top level), or nil
+// when it does not exist there.
+func gitShow(ctx context.Context, repo, rev, p string) ([]byte, error) {
 	// ls-tree tells "absent" apart from "git failed".
-	out, err := git(ctx, "ls-tree", "--name-only", rev, "--", p)
+	out, err := git(ctx, repo, "ls-tree", "--full-tree", "--name-only", rev, "--", p)
 	if err != nil {
 		return nil, err
 	}
 	if len(bytes.TrimSpace(out)) == 0 {
 		return nil, nil
 	}
-	data, err := git(ctx, "show", rev+":"+p)
+	data, err := git(ctx, repo, "show", rev+":"+p)
 	if err != nil {
 		return nil, err
 	}
@@ -124,8 +131,10 @@ func gitShow(ctx context.Context, rev, p string) ([]byte, error) {
 	return data, nil
 }
 
-func git(ctx context.Context, args ...string) ([]byte, error) {
+// git runs a git command in dir ("" is the working directory).
+func git(ctx context.Context, dir string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd.Dir = dir
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -214,6 +214,18 @@ func TestDiffGit(t *testing.T) {
 	if code != exitFindings {
 		t.Errorf("exit %d, want 1 from the critical integrity swap", code)
 	}
+	// From a subdirectory: the same files, named from the top level, and
+	// the base's policy still applies.
+	if err := os.Chdir(filepath.Join(dir, "web")); err != nil {
+		t.Fatal(err)
+	}
+	code, sub, stderr := runCLI(t, "diff", "--offline", "--git", "HEAD~1..HEAD", "--format", "json")
+	if code != exitFindings || sub != stdout {
+		t.Errorf("from web/: exit %d, stderr %s\nreport differs from the one run at the top level:\n%s", code, stderr, sub)
+	}
+	if code, _, _ = runCLI(t, "diff", "--offline", "--git", "HEAD~1..HEAD", "--fail-on", "high"); code != exitFindings {
+		t.Errorf("from web/ with --fail-on high: exit %d, want 1", code)
+	}
 	if code, _, stderr := runCLI(t, "diff", "--offline", "--git", "nosuchref..HEAD"); code != exitUsage || !strings.Contains(stderr, "nosuchref") {
 		t.Errorf("bad ref: exit %d, stderr %q", code, stderr)
 	}
