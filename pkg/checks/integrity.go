@@ -14,10 +14,15 @@ import (
 // can only get a new hash if the lockfile now points at other bytes: a
 // tampered lockfile, a compromised mirror, or a re-published private package.
 // What it looks at: the integrity of every node of a name@version present in
-// both trees. It fires (critical) when the head has a hash the base did not.
-// A side that records no integrity is unknown, not a change.
-// Remediation: find out why the bytes differ before merging; regenerate the
-// lockfile against the public registry and compare.
+// both trees, compared per hash algorithm (diff.CompareIntegrity). It fires
+// critical when a hash differs under an algorithm both sides use; high when
+// a node keeps only a weaker algorithm than the base had (sha512 → sha1),
+// which hides any change of bytes; low when it moved to an algorithm at least
+// as strong (npm rewriting sha1 as sha512), which cannot be compared offline
+// (an online review checks the registry's signature over the new hash). A
+// side that records no integrity, or the same hashes in another order, is
+// not a change. Remediation: find out why the bytes differ before merging;
+// regenerate the lockfile against the public registry and compare.
 func IntegrityChanged(in *Input) []Finding {
 	var out []Finding
 	for i := range in.Changes.List {
@@ -26,9 +31,23 @@ func IntegrityChanged(in *Input) []Finding {
 			continue
 		}
 		before, after := integrities(c.Before), integrities(c.After)
-		f := finding(c, Critical,
-			fmt.Sprintf("%s@%s has a different integrity hash than in the base lockfile (%s → %s): the same version now points at other bytes", c.Name, c.To, short(before), short(after)),
-			"A published version never changes: find out where the new bytes come from before merging, and regenerate the lockfile against the registry.")
+		var f Finding
+		switch diff.CompareIntegrity(c.Before, c.After) {
+		case diff.IntegrityConflict:
+			f = finding(c, Critical,
+				fmt.Sprintf("%s@%s has a different integrity hash than in the base lockfile (%s → %s): the same version now points at other bytes", c.Name, c.To, short(before), short(after)),
+				"A published version never changes: find out where the new bytes come from before merging, and regenerate the lockfile against the registry.")
+		case diff.IntegrityWeakened:
+			f = finding(c, High,
+				fmt.Sprintf("%s@%s is now pinned by a weaker hash than in the base lockfile (%s → %s): a change of bytes would not show", c.Name, c.To, short(before), short(after)),
+				"Restore the stronger integrity from the base, or regenerate the lockfile with a current npm, which records sha512.")
+		case diff.IntegrityRehashed:
+			f = finding(c, Low,
+				fmt.Sprintf("%s@%s is now pinned by another hash algorithm (%s → %s); the bytes cannot be compared offline", c.Name, c.To, short(before), short(after)),
+				"Usually npm re-recording a sha1 entry as sha512. An online review verifies the registry's signature over the new hash.")
+		default:
+			continue
+		}
 		f.Values = map[string]string{"before": before, "after": after}
 		out = append(out, f)
 	}
@@ -46,28 +65,36 @@ func IntegrityChanged(in *Input) []Finding {
 func WeakIntegrity(in *Input) []Finding {
 	var out []Finding
 	for c := range in.changes(introduced) {
-		n := c.Node()
-		if n == nil || n.Link || n.Workspace || n.InBundle {
-			continue
+		// Every install path of the version counts, not only the first.
+		for _, n := range c.After {
+			if n.Link || n.Workspace || n.InBundle {
+				continue
+			}
+			switch n.Source.Kind {
+			case lockfile.SourceRegistry, lockfile.SourceHTTP, lockfile.SourceMissing:
+			default:
+				continue // git and file sources carry no registry integrity
+			}
+			if n.Source.Kind == lockfile.SourceMissing && n.Integrity == "" {
+				continue // nothing recorded at all (e.g. npm's omit-lockfile-registry-resolved)
+			}
+			var msg string
+			switch {
+			case n.Integrity == "":
+				msg = fmt.Sprintf("%s has no integrity hash: npm will install whatever %s serves", versionText(c), hostOr(n))
+			case !strongHash(n.Integrity):
+				msg = fmt.Sprintf("%s is pinned only by a sha1 hash (%s)", versionText(c), short(n.Integrity))
+			default:
+				continue
+			}
+			if len(c.After) > 1 {
+				msg += fmt.Sprintf(" (at %s)", n.Path)
+			}
+			f := finding(c, Medium, msg, "Regenerate the lockfile with a current npm so it records a sha512 integrity for every registry package.")
+			f.Line, f.Path = n.Line, n.Path
+			out = append(out, f)
+			break
 		}
-		switch n.Source.Kind {
-		case lockfile.SourceRegistry, lockfile.SourceHTTP, lockfile.SourceMissing:
-		default:
-			continue // git and file sources carry no registry integrity
-		}
-		if n.Source.Kind == lockfile.SourceMissing && n.Integrity == "" {
-			continue // nothing recorded at all (e.g. npm's omit-lockfile-registry-resolved)
-		}
-		var msg string
-		switch {
-		case n.Integrity == "":
-			msg = fmt.Sprintf("%s has no integrity hash: npm will install whatever %s serves", versionText(c), hostOr(n))
-		case !strongHash(n.Integrity):
-			msg = fmt.Sprintf("%s is pinned only by a sha1 hash (%s)", versionText(c), short(n.Integrity))
-		default:
-			continue
-		}
-		out = append(out, finding(c, Medium, msg, "Regenerate the lockfile with a current npm so it records a sha512 integrity for every registry package."))
 	}
 	return out
 }

@@ -27,11 +27,23 @@ func SourceChanges(in *Input) []Finding {
 		if c.Kind != diff.Updated || len(c.Before) == 0 || len(c.After) == 0 {
 			continue
 		}
-		before, after := c.Before[0].Source, c.After[0].Source
-		if before.Kind == lockfile.SourceMissing || after.Kind == lockfile.SourceMissing {
-			continue
+		// Every copy of the new version counts: one of two install paths
+		// can come from somewhere else.
+		var before, after lockfile.Source
+		var node *lockfile.Package
+		for _, a := range c.After {
+			if a.Source.Kind == lockfile.SourceMissing || a.Link || a.Workspace {
+				continue
+			}
+			b, ok := closestSource(c.Before, a.Source)
+			if !ok || (sameKind(b, a.Source) && b.Host == a.Source.Host) {
+				continue
+			}
+			if node == nil || (upgradeOnly(before, after) && !upgradeOnly(b, a.Source)) {
+				before, after, node = b, a.Source, a
+			}
 		}
-		if sameKind(before, after) && before.Host == after.Host {
+		if node == nil {
 			continue
 		}
 		f := finding(c, High, fmt.Sprintf("%s now comes from %s instead of %s", versionText(c), describe(after), describe(before)), fixSource)
@@ -39,10 +51,40 @@ func SourceChanges(in *Input) []Finding {
 			f.Severity = Low
 			f.Message = fmt.Sprintf("%s moved from %s to %s (same location, other scheme)", versionText(c), before.Scheme, after.Scheme)
 		}
+		f.Line, f.Path = node.Line, node.Path
 		f.Values = map[string]string{"before": before.URL, "after": after.URL}
 		out = append(out, f)
 	}
 	return out
+}
+
+// closestSource returns the source among the base nodes that a head source
+// should be compared with: one of the same kind and host if any, else one
+// that differs only by scheme, else the first recorded one. ok is false when
+// no base node records a source.
+func closestSource(base []*lockfile.Package, s lockfile.Source) (lockfile.Source, bool) {
+	var first lockfile.Source
+	var upgrade *lockfile.Source
+	ok := false
+	for _, b := range base {
+		bs := b.Source
+		if bs.Kind == lockfile.SourceMissing || b.Link || b.Workspace {
+			continue
+		}
+		if sameKind(bs, s) && bs.Host == s.Host {
+			return bs, true
+		}
+		if upgrade == nil && upgradeOnly(bs, s) {
+			upgrade = &bs
+		}
+		if !ok {
+			first, ok = bs, true
+		}
+	}
+	if upgrade != nil {
+		return *upgrade, true
+	}
+	return first, ok
 }
 
 // ResolvedChanged reports a name@version that now resolves from another URL.
@@ -60,22 +102,55 @@ func ResolvedChanged(in *Input) []Finding {
 		if c.Kind != diff.SourceChanged {
 			continue
 		}
-		before, after := c.Before[0].Source, c.After[0].Source
+		var before, after lockfile.Source
+		var node *lockfile.Package
 		for _, a := range c.After {
-			if a.Resolved != "" && !slices.ContainsFunc(c.Before, func(b *lockfile.Package) bool { return b.Resolved == a.Resolved }) {
-				after = a.Source
-				break
+			if a.Resolved == "" || slices.ContainsFunc(c.Before, func(b *lockfile.Package) bool { return b.Resolved == a.Resolved }) {
+				continue
 			}
+			// Compare with the base URL it most resembles: a bundled or
+			// linked base copy records no URL at all.
+			b, ok := closestResolved(c.Before, a.Source)
+			if !ok {
+				continue
+			}
+			if node == nil || (upgradeOnly(before, after) && !upgradeOnly(b, a.Source)) {
+				before, after, node = b, a.Source, a
+			}
+		}
+		if node == nil {
+			continue
 		}
 		f := finding(c, High, fmt.Sprintf("%s@%s now resolves from %s instead of %s", c.Name, c.To, after.URL, before.URL), fixSource)
 		if upgradeOnly(before, after) {
 			f.Severity = Low
 			f.Message = fmt.Sprintf("%s@%s: resolved changed from %s to %s at the same location", c.Name, c.To, before.Scheme, after.Scheme)
 		}
+		f.Line, f.Path = node.Line, node.Path
 		f.Values = map[string]string{"before": before.URL, "after": after.URL}
 		out = append(out, f)
 	}
 	return out
+}
+
+// closestResolved is closestSource for a re-resolved version: among base
+// nodes that record a URL, one at the same location by another scheme if
+// any, else the first.
+func closestResolved(base []*lockfile.Package, s lockfile.Source) (lockfile.Source, bool) {
+	var first lockfile.Source
+	ok := false
+	for _, b := range base {
+		if b.Resolved == "" {
+			continue
+		}
+		if upgradeOnly(b.Source, s) {
+			return b.Source, true
+		}
+		if !ok {
+			first, ok = b.Source, true
+		}
+	}
+	return first, ok
 }
 
 // NonRegistrySources reports new packages that do not come from an allowed registry.
@@ -90,29 +165,36 @@ func ResolvedChanged(in *Input) []Finding {
 func NonRegistrySources(in *Input) []Finding {
 	var out []Finding
 	for c := range in.changes(introduced) {
-		n := c.Node()
-		if n == nil || n.Link || n.Workspace || n.InBundle {
-			continue
-		}
-		var msg string
-		switch s := n.Source; s.Kind {
-		case lockfile.SourceGit:
-			msg = fmt.Sprintf("%s comes from git (%s), not from a registry", versionText(c), s.URL)
-		case lockfile.SourceFile:
-			msg = fmt.Sprintf("%s comes from a local file (%s), not from a registry", versionText(c), s.URL)
-		case lockfile.SourceTarball:
-			msg = fmt.Sprintf("%s comes from a tarball URL on %s, not from a registry", versionText(c), s.Host)
-		case lockfile.SourceRegistry:
-			if hostAllowed(s.Host, in.Config.AllowedHosts) {
+		// Every install path of the version counts, not only the first.
+		for _, n := range c.After {
+			if n.Link || n.Workspace || n.InBundle {
 				continue
 			}
-			msg = fmt.Sprintf("%s comes from %s, which is not an allowed registry host (%s)", versionText(c), s.Host, strings.Join(in.Config.AllowedHosts, ", "))
-		default:
-			continue
+			var msg string
+			switch s := n.Source; s.Kind {
+			case lockfile.SourceGit:
+				msg = fmt.Sprintf("%s comes from git (%s), not from a registry", versionText(c), s.URL)
+			case lockfile.SourceFile:
+				msg = fmt.Sprintf("%s comes from a local file (%s), not from a registry", versionText(c), s.URL)
+			case lockfile.SourceTarball:
+				msg = fmt.Sprintf("%s comes from a tarball URL on %s, not from a registry", versionText(c), s.Host)
+			case lockfile.SourceRegistry:
+				if hostAllowed(s.Host, in.Config.AllowedHosts) {
+					continue
+				}
+				msg = fmt.Sprintf("%s comes from %s, which is not an allowed registry host (%s)", versionText(c), s.Host, strings.Join(in.Config.AllowedHosts, ", "))
+			default:
+				continue
+			}
+			if len(c.After) > 1 {
+				msg += fmt.Sprintf(" (at %s)", n.Path)
+			}
+			f := finding(c, Medium, msg, "Prefer a registry release; if this host is your own registry, add it to allowed-hosts in .github/lockreview.yml.")
+			f.Line, f.Path = n.Line, n.Path
+			f.Values = map[string]string{"resolved": n.Source.URL, "kind": n.Source.Kind.String()}
+			out = append(out, f)
+			break
 		}
-		f := finding(c, Medium, msg, "Prefer a registry release; if this host is your own registry, add it to allowed-hosts in .github/lockreview.yml.")
-		f.Values = map[string]string{"resolved": n.Source.URL, "kind": n.Source.Kind.String()}
-		out = append(out, f)
 	}
 	return out
 }

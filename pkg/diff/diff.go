@@ -238,9 +238,7 @@ func compareName(name string, base, head versions, bl, hl *lockfile.Lockfile) []
 // integrity) is unknown, not a change.
 func sameVersion(name, v string, base, head []*lockfile.Package) []Change {
 	var out []Change
-	baseInt := set(base, func(p *lockfile.Package) string { return p.Integrity })
-	headInt := set(head, func(p *lockfile.Package) string { return p.Integrity })
-	if len(baseInt) > 0 && len(headInt) > 0 && !subset(headInt, baseInt) {
+	if CompareIntegrity(base, head) != IntegritySame {
 		out = append(out, Change{Kind: IntegrityChanged, Name: name, From: v, To: v, Before: base, After: head})
 	}
 	baseRes := set(base, func(p *lockfile.Package) string { return p.Resolved })

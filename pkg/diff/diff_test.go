@@ -255,3 +255,37 @@ func BenchmarkCompare(b *testing.B) {
 		diff.Compare(base, head)
 	}
 }
+
+func TestCompareIntegrity(t *testing.T) {
+	nodes := func(sris ...string) []*lockfile.Package {
+		var out []*lockfile.Package
+		for _, s := range sris {
+			out = append(out, &lockfile.Package{Integrity: s})
+		}
+		return out
+	}
+	tests := []struct {
+		name       string
+		base, head []*lockfile.Package
+		want       diff.IntegrityRelation
+	}{
+		{"same", nodes("sha512-X"), nodes("sha512-X"), diff.IntegritySame},
+		{"reordered with options", nodes("sha1-A sha512-X"), nodes("sha512-X?foo sha1-A"), diff.IntegritySame},
+		{"algorithm added", nodes("sha1-A"), nodes("sha1-A sha512-X"), diff.IntegritySame},
+		{"algorithm dropped", nodes("sha1-A sha512-X"), nodes("sha512-X"), diff.IntegritySame},
+		{"base omits", nodes(""), nodes("sha512-X"), diff.IntegritySame},
+		{"head omits", nodes("sha512-X"), nodes(""), diff.IntegritySame},
+		{"other digest", nodes("sha512-X"), nodes("sha512-Y"), diff.IntegrityConflict},
+		{"one digest of two differs", nodes("sha1-A sha512-X"), nodes("sha1-A sha512-Y"), diff.IntegrityConflict},
+		{"rehashed stronger", nodes("sha1-A"), nodes("sha512-X"), diff.IntegrityRehashed},
+		{"weakened", nodes("sha512-X"), nodes("sha1-B"), diff.IntegrityWeakened},
+		{"one copy of two weakened", nodes("sha512-X"), nodes("sha512-X", "sha1-B"), diff.IntegrityWeakened},
+		{"conflict beats rehash", nodes("sha512-X"), nodes("sha512-Y", "sha384-Z"), diff.IntegrityConflict},
+		{"unknown algorithm is weakest", nodes("sha256-X"), nodes("md5-Y"), diff.IntegrityWeakened},
+	}
+	for _, tc := range tests {
+		if got := diff.CompareIntegrity(tc.base, tc.head); got != tc.want {
+			t.Errorf("%s: CompareIntegrity = %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}
