@@ -384,7 +384,9 @@ func sortVersions(vs []string) {
 	})
 }
 
-// Classify returns the semver kind of an update from → to.
+// Classify returns the semver kind of an update from → to: Prerelease when
+// the new version is a prerelease or only the prerelease part changed, else
+// the highest of major, minor and patch that changed.
 func Classify(from, to string) UpdateKind {
 	a, errA := semver.StrictNewVersion(strings.TrimPrefix(from, "v"))
 	b, errB := semver.StrictNewVersion(strings.TrimPrefix(to, "v"))
@@ -401,6 +403,11 @@ func Classify(from, to string) UpdateKind {
 		return Downgrade
 	case c == 0:
 		return NonSemver // same precedence, different text (build metadata)
+	}
+	if b.Prerelease() != "" {
+		// Moving onto a prerelease (1.0.0 → 1.0.1-beta.1) is what a
+		// reviewer needs to know first: ranges never pick one by accident.
+		return Prerelease
 	}
 	switch {
 	case a.Major() != b.Major():
