@@ -359,7 +359,7 @@ func TestDuplicateKeys(t *testing.T) {
 		t.Fatalf("DuplicateKeys = %+v, want one finding", fs)
 	}
 	f := fs[0]
-	if f.Severity != checks.Critical || f.Package != "a" || f.Line != 3 || !strings.Contains(f.Message, "lines 2 and 3") {
+	if f.Severity != checks.Critical || f.Package != "a" || f.Version != "1.0.0" || f.Line != 3 || !strings.Contains(f.Message, "lines 2 and 3") {
 		t.Errorf("DuplicateKeys finding = %+v", f)
 	}
 	// The same duplicate already in the base is reported, but not as critical.

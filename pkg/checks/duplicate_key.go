@@ -27,8 +27,15 @@ func DuplicateKeys(in *Input) []Finding {
 			sev, note = Medium, " (the base lockfile has the same duplicate)"
 		}
 		name, path := packageOfPointer(d.Object, d.Key)
+		var version string
+		if path != "" {
+			if n := in.head().Package(path); n != nil {
+				// The entry npm keeps: the last one.
+				name, version = n.Name, n.Version
+			}
+		}
 		out = append(out, Finding{
-			Severity: sev, Package: name, Line: d.SecondLine, Path: path,
+			Severity: sev, Package: name, Version: version, Line: d.SecondLine, Path: path,
 			Message: fmt.Sprintf("key %q appears twice in %s (lines %d and %d); npm uses the second, other tools may use the first%s",
 				d.Key, objectName(d.Object), d.FirstLine, d.SecondLine, note),
 			Remediation: "Regenerate the lockfile with npm (npm never writes duplicate keys) and find out who edited it by hand.",
