@@ -245,7 +245,7 @@ func (r *mdRenderer) counts(b *strings.Builder) {
 		b.WriteString("No lockfile changed.\n\n")
 		return
 	}
-	b.WriteString("| Lockfile | Added | Updated | Removed | Source changed | Integrity changed |\n")
+	b.WriteString("| Lockfile | Added | Updated | Removed | Re-resolved | Integrity changed |\n")
 	b.WriteString("|:--|--:|--:|--:|--:|--:|\n")
 	for _, f := range files {
 		b.WriteString("| " + md(f.Path, limitPath) + " |")

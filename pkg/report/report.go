@@ -76,11 +76,14 @@ var buildVersion = sync.OnceValue(func() string {
 // kindOrder is the order changes are counted and listed in.
 var kindOrder = []diff.Kind{diff.Added, diff.Updated, diff.Removed, diff.SourceChanged, diff.IntegrityChanged}
 
-// kindLabel is how a change kind reads in counts ("3 source changed").
+// kindLabel is how a change kind reads in counts ("3 re-resolved"). The
+// source-changed kind is a version that stayed and now resolves from another
+// URL; "re-resolved" keeps it apart from the source-changed check, which is
+// about updates that move to another source.
 func kindLabel(k diff.Kind) string {
 	switch k {
 	case diff.SourceChanged:
-		return "source changed"
+		return "re-resolved"
 	case diff.IntegrityChanged:
 		return "integrity changed"
 	}
