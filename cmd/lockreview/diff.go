@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
-	"github.com/lockreview/lockreview/pkg/checks"
 	"github.com/lockreview/lockreview/pkg/policy"
 	"github.com/lockreview/lockreview/pkg/report"
 	"github.com/lockreview/lockreview/pkg/review"
@@ -217,25 +215,17 @@ func readPolicy(path string) (*policy.Policy, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := policy.Parse(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return p, nil
+	return policy.ParseAt(path, data)
 }
 
 func overrideFailOn(p *policy.Policy, name string) (*policy.Policy, error) {
 	if p == nil {
 		p = policy.Default()
 	}
-	if strings.EqualFold(name, "none") {
-		p.FailOn = nil
-		return p, nil
-	}
-	s, err := checks.ParseSeverity(name)
+	fo, err := policy.ParseFailOn(name)
 	if err != nil {
 		return nil, fmt.Errorf("--fail-on: %w", err)
 	}
-	p.FailOn = &s
+	p.FailOn = fo
 	return p, nil
 }

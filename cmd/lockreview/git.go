@@ -51,8 +51,8 @@ func gitRequest(ctx context.Context, spec string) (review.Request, error) {
 		return review.Request{}, err
 	}
 	if data != nil {
-		if req.Policy, err = policy.Parse(data); err != nil {
-			return review.Request{}, fmt.Errorf("%s at %s: %w", policy.FileName, base, err)
+		if req.Policy, err = policy.ParseAt(policy.FileName+" at "+base[:min(len(base), 12)], data); err != nil {
+			return review.Request{}, err
 		}
 	}
 	return req, nil

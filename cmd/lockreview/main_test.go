@@ -38,7 +38,7 @@ func TestDiffExitCodes(t *testing.T) {
 		{"missing-file", []string{"diff", "--offline", "--base", "nope.json", "--head", testdata("attack-typosquat", "head.json")}, exitUsage, "", "nope.json"},
 		{"no-args", []string{"diff"}, exitUsage, "", "give --base and --head"},
 		{"bad-format", []string{"diff", "--offline", "--format", "xml", "--base", "a", "--head", "b"}, exitUsage, "", "unknown --format"},
-		{"bad-fail-on", []string{"diff", "--offline", "--fail-on", "severe", "--base", testdata("attack-typosquat", "base.json"), "--head", testdata("attack-typosquat", "head.json")}, exitUsage, "", "unknown severity"},
+		{"bad-fail-on", []string{"diff", "--offline", "--fail-on", "severe", "--base", testdata("attack-typosquat", "base.json"), "--head", testdata("attack-typosquat", "head.json")}, exitUsage, "", `--fail-on: unknown value "severe" (want none, info, low, medium, high or critical)`},
 		{"git-and-files", []string{"diff", "--git", "a..b", "--base", "x"}, exitUsage, "", "cannot be combined"},
 		{"unknown-command", []string{"frobnicate"}, exitUsage, "", "unknown command"},
 	}

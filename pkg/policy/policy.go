@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -104,12 +105,16 @@ func Default() *Policy {
 	}
 }
 
-// Parse reads a policy file. Fields not set keep their defaults. Unknown
-// fields, wrong types, unknown check IDs and invalid values are errors that
-// name the line.
-func Parse(data []byte) (*Policy, error) {
+// Parse reads the repository's policy file (FileName). Fields not set keep
+// their defaults. Unknown fields, wrong types, unknown check IDs and invalid
+// values are errors that name the file and the line.
+func Parse(data []byte) (*Policy, error) { return ParseAt(FileName, data) }
+
+// ParseAt is Parse for a policy read from elsewhere; name is what errors
+// call the file ("policy.yml", ".github/lockreview.yml at 1a2b3c4").
+func ParseAt(name string, data []byte) (*Policy, error) {
 	if len(data) > MaxSize {
-		return nil, fmt.Errorf("%w: %s is %d bytes, over the %d byte limit", ErrInvalid, FileName, len(data), MaxSize)
+		return nil, fmt.Errorf("%w: %s is %d bytes, over the %d byte limit", ErrInvalid, name, len(data), MaxSize)
 	}
 	p := Default()
 	p.FailOn = nil
@@ -123,17 +128,56 @@ func Parse(data []byte) (*Policy, error) {
 			p.FailOn = &high
 			return p, nil // an empty file is the default policy
 		}
-		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, FileName, err)
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, yamlError(err))
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(p); err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, FileName, err)
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, yamlError(err))
 	}
 	if err := p.validate(&root); err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrInvalid, FileName, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrInvalid, name, err)
 	}
 	return p, nil
+}
+
+// ParseFailOn reads a fail-on value: a severity, or "none" (also "never")
+// for a review that never fails on findings (nil).
+func ParseFailOn(v string) (*checks.Severity, error) {
+	switch strings.ToLower(v) {
+	case "none", "never":
+		return nil, nil
+	}
+	s, err := checks.ParseSeverity(v)
+	if err != nil {
+		return nil, fmt.Errorf("unknown value %q (want none, info, low, medium, high or critical)", v)
+	}
+	return &s, nil
+}
+
+// unknownField matches yaml.v3's message for a field the policy does not
+// have, which names a Go type instead of the policy key.
+var unknownField = regexp.MustCompile(`field (\S+) not found in type .*`)
+
+// yamlError rewords yaml.v3's errors for policy authors: "line 3: unknown
+// field "disabel"" instead of Go type names, one problem per line.
+func yamlError(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
+	var lines []string
+	for _, l := range strings.Split(msg, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		l = unknownField.ReplaceAllString(l, `unknown field "$1"`)
+		l = strings.ReplaceAll(l, "!!str", "a string")
+		l = strings.ReplaceAll(l, "!!int", "a number")
+		l = strings.ReplaceAll(l, "!!map", "a mapping")
+		l = strings.ReplaceAll(l, "!!seq", "a list")
+		lines = append(lines, l)
+	}
+	return strings.Join(lines, "; ")
 }
 
 func (p *Policy) validate(root *yaml.Node) error {
@@ -141,18 +185,13 @@ func (p *Policy) validate(root *yaml.Node) error {
 	if p.Version != 1 {
 		errs = append(errs, fmt.Errorf("line %d: version: want 1, got %d", line(root, "version"), p.Version))
 	}
-	switch strings.ToLower(p.FailOnRaw) {
-	case "":
+	if p.FailOnRaw == "" {
 		high := checks.High
 		p.FailOn = &high
-	case "none", "never":
-		p.FailOn = nil
-	default:
-		s, err := checks.ParseSeverity(p.FailOnRaw)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("line %d: fail-on: %w", line(root, "fail-on"), err))
-		}
-		p.FailOn = &s
+	} else if fo, err := ParseFailOn(p.FailOnRaw); err != nil {
+		errs = append(errs, fmt.Errorf("line %d: fail-on: %w", line(root, "fail-on"), err))
+	} else {
+		p.FailOn = fo
 	}
 	switch p.Comment {
 	case CommentAlways, CommentOnFindings, CommentNever:
@@ -184,12 +223,12 @@ func (p *Policy) validate(root *yaml.Node) error {
 	known := checks.IDs()
 	for _, id := range p.Checks.Disable {
 		if !slices.Contains(known, id) {
-			errs = append(errs, fmt.Errorf("line %d: checks.disable: unknown check %q", line(root, "checks"), id))
+			errs = append(errs, fmt.Errorf("line %d: checks.disable: unknown check %q", valueLine(root, id, "checks", "disable"), id))
 		}
 	}
 	for id := range p.Checks.Severity {
 		if !slices.Contains(known, id) {
-			errs = append(errs, fmt.Errorf("line %d: checks.severity: unknown check %q", line(root, "checks"), id))
+			errs = append(errs, fmt.Errorf("line %d: checks.severity: unknown check %q", valueLine(root, id, "checks", "severity"), id))
 		}
 	}
 	ignoreLines := seqLines(root, "ignore")
@@ -265,6 +304,35 @@ func line(root *yaml.Node, key string) int {
 		}
 	}
 	return 1
+}
+
+// valueLine returns the line of the item or key value under the nested keys
+// path (a list item or a mapping key equal to value), else the line of the
+// deepest key found, else 1.
+func valueLine(root *yaml.Node, value string, path ...string) int {
+	n, at := mapping(root), 1
+	for _, key := range path {
+		if n == nil || n.Kind != yaml.MappingNode {
+			return at
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				at, next = n.Content[i].Line, n.Content[i+1]
+				break
+			}
+		}
+		if next == nil {
+			return at
+		}
+		n = next
+	}
+	for _, c := range n.Content {
+		if c.Value == value {
+			return c.Line
+		}
+	}
+	return at
 }
 
 func seqLines(root *yaml.Node, key string) []int {

@@ -64,17 +64,19 @@ func TestParseDefaults(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	tests := map[string]string{
 		"version: 2\n":                                                                "line 1: version: want 1",
-		"version: 1\nfail-on: severe\n":                                               "line 2: fail-on: unknown severity",
-		"version: 1\nunknown-field: x\n":                                              "line 2: field unknown-field not found",
+		"version: 1\nfail-on: severe\n":                                               `line 2: fail-on: unknown value "severe" (want none, info`,
+		"version: 1\nunknown-field: x\n":                                              `line 2: unknown field "unknown-field"`,
+		"version: 1\nchecks:\n  disabel: [typosquat]\n":                               `line 3: unknown field "disabel"`,
+		"version: 1\nchecks:\n  severity:\n    nope: low\n":                           `line 4: checks.severity: unknown check "nope"`,
 		"version: 1\ncomment: sometimes\n":                                            "line 2: comment",
 		"version: 1\nmin-release-age: soon\n":                                         "line 2: min-release-age",
 		"version: 1\ninternal-scopes: [acme]\n":                                       "internal-scopes: \"acme\" is not a scope",
-		"version: 1\nchecks:\n  disable: [nope]\n":                                    "unknown check \"nope\"",
+		"version: 1\nchecks:\n  disable: [typosquat,\n    nope]\n":                    `line 4: checks.disable: unknown check "nope"`,
 		"version: 1\nignore:\n  - package: a\n":                                       "line 3: ignore[0]: reason is required",
 		"version: 1\nignore:\n  - package: a\n    reason: r\n    versions: '>>1'\n":   "versions",
 		"version: 1\nignore:\n  - package: a\n    reason: r\n    expires: tomorrow\n": "expires",
 		"version: 1\nlicenses:\n  deny: [MIT OR ISC]\n":                               "not a single SPDX id",
-		"version: [1\n": "yaml",
+		"version: [1\n": "line 1: did not find expected",
 		"- a\n- b\n":    "cannot unmarshal",
 	}
 	for in, want := range tests {
@@ -85,6 +87,11 @@ func TestParseErrors(t *testing.T) {
 	}
 	if _, err := policy.Parse(make([]byte, policy.MaxSize+1)); !errors.Is(err, policy.ErrInvalid) {
 		t.Errorf("oversized policy: %v", err)
+	}
+	// A policy read from elsewhere is named as such, once.
+	_, err := policy.ParseAt("ci/policy.yml", []byte("version: 1\nfail-on: severe\n"))
+	if err == nil || !strings.Contains(err.Error(), "ci/policy.yml: line 2") || strings.Contains(err.Error(), policy.FileName) {
+		t.Errorf("ParseAt error = %v, want it to name ci/policy.yml and not %s", err, policy.FileName)
 	}
 }
 
