@@ -137,7 +137,7 @@ const guarddogTop = 8000
 // ceilings (a change that flags more fails); guarddog's are pinned so the
 // README's comparison stays true.
 const (
-	maxRandomFlagged       = 163 // of 20,000 (0.81%)
+	maxRandomFlagged       = 173 // of 20,000 (0.86%; 163, 0.81%, before the cli, lib and digit affixes)
 	maxRandomFlaggedStrong = 42  // of 20,000 (0.21%)
 	minRecallPopular       = 204 // of the 224 Typomind rows with a popular target
 )

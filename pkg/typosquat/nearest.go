@@ -22,10 +22,10 @@ const (
 )
 
 // Affixes that typosquats add to a popular name ("node" + "request",
-// "jquery" + ".js", "mssql" + "-node", "twilio" + "-npm"). Other common
-// affixes ("-cli", "-lib", "js-", version numbers) are left out: legitimate
-// names use them far more often than typosquats do ("chalk-cli", "jsdiff",
-// "bluebird3").
+// "jquery" + ".js", "mssql" + "-node", "twilio" + "-npm"), for every target.
+// "cli", "lib" and a digit, which legitimate names use more often
+// ("chalk-cli", "bluebird3"), count only for the more popular targets and
+// with the limits of weakAffix; "js-" before a name ("jsdiff") is left out.
 var (
 	affixPrefixes = []string{"node", "nodejs"}
 	affixSuffixes = []string{"js", "node", "nodejs", "npm"}
@@ -106,6 +106,11 @@ type tuning struct {
 	nearRank    int32 // near-edit: only targets ranked above this
 	endSlip     bool  // near-edit: a neighbouring-key slip at the end of a word, for every target ("browserift")
 	nearAffix   bool  // near-edit: also a character added at either end of a word, or a digit or separator added ("grunts", "nlevel", "vue2")
+	cliAffix    bool  // affix: "cli" after a name that is not a CLI's ("axios-cli", "axioscli")
+	libAffix    bool  // affix: "-lib" after a name, or "lib-" before it ("axios-lib", "lib-axios")
+	libGlued    bool  // affix: "lib" glued before or after a name ("axioslib", "libaxios")
+	digitAffix  bool  // affix: a digit after a name, outside a numbered family ("lodash2", "axios-2")
+	affixRank   int32 // the cli, lib and digit affixes: only targets ranked above this
 }
 
 // defaultTuning: a legitimate name is far more often another word that looks
@@ -128,6 +133,11 @@ var defaultTuning = tuning{
 	nearRank:    5000,
 	endSlip:     true,
 	nearAffix:   false, // 0 of the Typomind archive's rows, 81 of the held-out names
+	cliAffix:    true,  // 0 Typomind or known rows; 0 held-out, 4 random names
+	libAffix:    true,  // 0 Typomind or known rows; 0 held-out, 1 random name
+	libGlued:    false, // "plistlib", "bufferlib", "libcolor": 2 held-out, 2 random names for no detection
+	digitAffix:  true,  // 0 Typomind or known rows; 7 held-out, 5 random names
+	affixRank:   5000,  // as nearRank; every target: 15 more held-out, 7 more random names
 }
 
 // bestBelow is best restricted to ranks below limit.
@@ -469,7 +479,8 @@ func (ix *Index) lookalikeScope(q, scope, bare string) (Match, bool) {
 }
 
 // affix finds the popular name that q is made of plus an affix: "node"
-// before it, "js", "node" or "npm" after it, with or without a separator.
+// before it, "js", "node" or "npm" after it, with or without a separator;
+// failing that, one of weakAffix's.
 func (ix *Index) affix(q string, w []string, ds string) (Match, bool) {
 	best, bestAffix := int32(-1), ""
 	try := func(rest, affix string, minLen int) {
@@ -511,9 +522,120 @@ func (ix *Index) affix(q string, w []string, ds string) (Match, bool) {
 		}
 	}
 	if best < 0 {
+		best, bestAffix = ix.weakAffix(q, w, ds)
+	}
+	if best < 0 {
 		return Match{}, false
 	}
 	return ix.match(best, Affix, "%q is %q with %q added", q, ix.names[best], bestAffix), true
+}
+
+// weakAffix finds the popular name among the top affixRank that q is made
+// of plus one of the affixes that legitimate names use more often than the
+// ones affix tries: "cli" after a name that is not a CLI's own ("axios-cli",
+// "axioscli"), "-lib" after it or "lib-" before it ("axios-lib",
+// "lib-axios"), or one digit after a name of at least minDigitStem
+// characters that no popular or established name numbers ("lodash2",
+// "axios-2"). Typosquats aim at the most depended-upon names; below
+// affixRank a "-cli" or a "2" is far more often someone's own wrapper or
+// fork.
+func (ix *Index) weakAffix(q string, w []string, ds string) (int32, string) {
+	best, bestAffix := int32(-1), ""
+	try := func(rest, affix string, minLen int, word string) {
+		if len(rest) < minLen {
+			return
+		}
+		for _, r := range ix.delim.get(rest) {
+			if r < ix.tune.affixRank && (best < 0 || r < best) && !hasAffixWord(ix.names[r], word) {
+				best, bestAffix = r, affix
+			}
+		}
+	}
+	if ix.tune.cliAffix {
+		if len(w) >= 2 && w[len(w)-1] == "cli" {
+			try(strings.Join(w[:len(w)-1], ""), "-cli", minEdit, "cli")
+		}
+		if rest, ok := strings.CutSuffix(ds, "cli"); ok && len(w) == 1 {
+			try(rest, "cli", minEdit, "cli")
+		}
+	}
+	if ix.tune.libAffix && len(w) >= 2 {
+		if w[len(w)-1] == "lib" {
+			try(strings.Join(w[:len(w)-1], ""), "-lib", minEdit, "lib")
+		}
+		if w[0] == "lib" {
+			try(strings.Join(w[1:], ""), "lib-", minEdit, "lib")
+		}
+	}
+	if ix.tune.libGlued && len(w) == 1 {
+		if rest, ok := strings.CutSuffix(ds, "lib"); ok {
+			try(rest, "lib", minEdit, "lib")
+		}
+		if rest, ok := strings.CutPrefix(ds, "lib"); ok {
+			try(rest, "lib", minEdit, "lib")
+		}
+	}
+	if ix.tune.digitAffix && best < 0 {
+		if stem, num, ok := numbered(q); ok {
+			if try(delimSkeleton(stem), num, minDigitStem, ""); best >= 0 && ix.numberedFamily(stem) {
+				best = -1
+			}
+		}
+	}
+	return best, bestAffix
+}
+
+// hasAffixWord reports whether the popular name p already holds the affix
+// word ("ember-cli", "bitcoinjs-lib", "zlib"): a CLI or library that says
+// so in its name is not made to look like one by saying it twice
+// ("ember-cli-cli").
+func hasAffixWord(p, word string) bool {
+	return word != "" && (slices.Contains(words(p), word) || strings.HasSuffix(p, word))
+}
+
+// minDigitStem is the shortest name the digit affix applies to: shorter
+// names with a digit are other terms ("base2", "sift3", "xlsx2").
+const minDigitStem = 5
+
+// numbered splits a name ending in a number into the name before it and the
+// number with the separator before it, if any ("lodash2": "lodash", "2";
+// "axios-2": "axios", "-2"). The name before must end in a letter.
+func numbered(q string) (stem, num string, ok bool) {
+	i := len(q)
+	for i > 0 && q[i-1] >= '0' && q[i-1] <= '9' {
+		i--
+	}
+	if i == len(q) || len(q)-i > maxAffixDigits {
+		return "", "", false
+	}
+	j := i
+	if j > 0 && isDelim(q[j-1]) {
+		j--
+	}
+	if j == 0 || !isLetter(q[j-1]) {
+		return "", "", false
+	}
+	return q[:j], q[j:], true
+}
+
+// maxAffixDigits is the longest number the digit affix strips: longer ones
+// are sizes, years or versions ("buffer24", "sharp11", "react-resizable-14").
+const maxAffixDigits = 1
+
+// numberedFamily reports whether a popular or established name is stem with
+// a digit after it, with or without a separator: the digits then name
+// versions or variants of one family ("eventemitter2", "queue2" beside
+// "queue"), not a copy.
+func (ix *Index) numberedFamily(stem string) bool {
+	for _, sep := range [...]string{"", "-", ".", "_"} {
+		for d := range 10 {
+			n := stem + sep + string(rune('0'+d))
+			if _, ok := ix.rankOf(n); ok || len(ix.estab.get(n)) > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // editDistance finds the most popular unscoped name one edit from q (both at

@@ -79,8 +79,13 @@ func TestOperatingPoints(t *testing.T) {
 	with("- affix \"node-\"", func(c *tuning) { c.nodeDash = false })
 	with("- glued suffixes", func(c *tuning) { c.gluedSuffix = false })
 	with("- both", func(c *tuning) { c.nodeDash, c.gluedSuffix = false, false })
+	with("- affix cli", func(c *tuning) { c.cliAffix = false })
+	with("- affix -lib, lib-", func(c *tuning) { c.libAffix = false })
+	with("- affix digit", func(c *tuning) { c.digitAffix = false })
+	with("+ affix glued lib", func(c *tuning) { c.libGlued = true })
+	with("+ cli, lib, digit every target", func(c *tuning) { c.affixRank = 1 << 30 })
 	with("widest (every switch on)", func(c *tuning) {
-		*c = tuning{true, 1 << 30, 1 << 30, 1 << 30, 1 << 30, true, true, minEdit, true, minEdit, true, 4, 1 << 30, true, true}
+		*c = tuning{true, 1 << 30, 1 << 30, 1 << 30, 1 << 30, true, true, minEdit, true, minEdit, true, 4, 1 << 30, true, true, true, true, true, true, 1 << 30}
 	})
 	for _, r := range []Reason{Affix, Delimiter, EditDistance} {
 		var rules []Reason
@@ -286,6 +291,42 @@ func TestAffixedChar(t *testing.T) {
 	for _, tt := range tests {
 		if got := affixedChar(tt.q, tt.p); got != tt.want {
 			t.Errorf("affixedChar(%q, %q) = %v, want %v", tt.q, tt.p, got, tt.want)
+		}
+	}
+}
+
+func TestNumbered(t *testing.T) {
+	for _, tt := range []struct{ in, stem, num string }{
+		{"lodash2", "lodash", "2"},
+		{"axios-2", "axios", "-2"},
+		{"react-dom_3", "react-dom", "_3"},
+		{"lodash22", "", ""}, // two digits: a size, year or version
+		{"lodash", "", ""},
+		{"es2", "es", "2"},
+		{"2", "", ""},
+		{"-2", "", ""},
+		{"md5-2", "", ""}, // the name before ends in a digit
+		{"lodash--2", "", ""},
+	} {
+		stem, num, ok := numbered(tt.in)
+		if stem != tt.stem || num != tt.num || ok != (tt.stem != "") {
+			t.Errorf("numbered(%q) = %q, %q, %v; want %q, %q", tt.in, stem, num, ok, tt.stem, tt.num)
+		}
+	}
+}
+
+// TestNumberedFamily: an established name numbering a popular one makes
+// every number of it a family member, not a copy.
+func TestNumberedFamily(t *testing.T) {
+	ix := New([]string{"lodash", "queue", "axios"}, withEstablished([]string{"queue-2", "Axios.7"}))
+	for in, want := range map[string]bool{
+		"lodash2": true,  // no family
+		"queue3":  false, // "queue-2" is established
+		"queue-4": false,
+		"axios9":  false, // "axios.7", case-insensitively
+	} {
+		if _, ok := ix.Nearest(in); ok != want {
+			t.Errorf("Nearest(%q) flagged %v, want %v", in, ok, want)
 		}
 	}
 }

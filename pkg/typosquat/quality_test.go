@@ -17,8 +17,9 @@ const (
 	// of typosquats.tsv (63%), 31 of the 34 whose target is in the popular
 	// list (91%).
 	minDetected = 31
-	// Held-out legitimate names flagged by any rule: 381 of 19,719 (1.93%).
-	maxHeldOutFlagged = 381 // 41 of them by the strong rules (see maxHeldOutFlaggedStrong)
+	// Held-out legitimate names flagged by any rule: 388 of 19,719 (1.97%;
+	// 381, 1.93%, before the cli, lib and digit affixes, which flag 7).
+	maxHeldOutFlagged = 388 // 41 of them by the strong rules (see maxHeldOutFlaggedStrong)
 )
 
 func testdata(t testing.TB, name string) string {

@@ -62,7 +62,12 @@ const (
 	// like "crossenv" for "cross-env".
 	Delimiter Reason = "delimiter"
 	// Affix is the name with "node" before it or "js", "node" or "npm" after
-	// it, with or without a separator ("noderequest", "jquery.js").
+	// it, with or without a separator ("noderequest", "jquery.js"); or one
+	// of the 5,000 most popular names with "cli" after it ("axios-cli",
+	// "axioscli"; not for a name that already says "cli"), "-lib" after it
+	// or "lib-" before it ("axios-lib", "lib-axios"), or one digit after it
+	// ("lodash2", "axios-2"; names of at least 5 characters, and not when a
+	// popular or established name already numbers it, as "eventemitter2").
 	Affix Reason = "affix"
 	// TokenOrder is the words of one of the 1,000 most popular names in
 	// another order ("env-cross").

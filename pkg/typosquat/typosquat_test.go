@@ -69,7 +69,8 @@ func TestNearestNearEdit(t *testing.T) {
 		// from others, not a slip: none of the Typomind archive's rows,
 		// 81 held-out names.
 		{"separator-added", "lo-dash", "", ""},
-		{"digit-added", "lodash5", "", ""},
+		{"digit-added", "lod5ash", "", ""},
+		{"digit-added-at-end", "lodash5", "lodash", typosquat.Affix}, // the affix rule's
 		{"letter-before", "nlodash", "", ""},
 		{"letter-after", "lodashq", "", ""},
 		{"letter-after-inner-word", "reactx-dom", "", ""},
@@ -216,13 +217,70 @@ func TestNearestAffix(t *testing.T) {
 		{"node-suffix", "mssql-node", "mssql", typosquat.Affix},
 		{"npm-suffix", "twilio-npm", "twilio", typosquat.Affix},
 		// must not fire
-		{"cli", "chalk-cli", "", ""},
-		{"version", "chalk2", "", ""},
+		{"cli-of-short-name", "got-cli", "", ""},
+		{"version-of-short-name", "yarn2", "", ""},
 		{"js-prefix", "jschalk", "", ""},
 		{"too-short", "msjs", "", ""},
 		{"plugin", "react-dom-plugin", "", ""},
 		{"extension", "react-dom", "", ""},
 	})
+}
+
+// TestNearestWeakAffix: "cli", "lib" and a digit added to one of the 5,000
+// most popular names, within the limits legitimate names set.
+func TestNearestWeakAffix(t *testing.T) {
+	pop := append([]string{}, testPopular...)
+	pop = append(pop, "bluebird", "bluebird3", "ember-cli", "bitcoinjs-lib", "zlib")
+	for i := len(pop); i < 5000; i++ {
+		pop = append(pop, fmt.Sprintf("filler-package-%04d", i))
+	}
+	pop = append(pop, "late-package") // ranked 5,000: past the cut
+	runNearest(t, typosquat.New(pop, typosquat.WithRules(typosquat.EditDistance, typosquat.Homoglyph,
+		typosquat.Delimiter, typosquat.Affix, typosquat.TokenOrder, typosquat.Plural, typosquat.ScopeConfusion)), []nearestTest{
+		// must fire
+		{"dash-cli", "axios-cli", "axios", typosquat.Affix},
+		{"glued-cli", "axioscli", "axios", typosquat.Affix},
+		{"cli-compound", "cross-env-cli", "cross-env", typosquat.Affix},
+		{"cli-other-separator", "mongoose_cli", "mongoose", typosquat.Affix},
+		{"dash-lib", "mongoose-lib", "mongoose", typosquat.Affix},
+		{"lib-prefix", "lib-axios", "axios", typosquat.Affix},
+		{"digit", "lodash2", "lodash", typosquat.Affix},
+		{"dash-digit", "axios-2", "axios", typosquat.Affix},
+		{"underscore-digit", "mongoose_3", "mongoose", typosquat.Affix},
+		{"digit-compound", "react-dom2", "react-dom", typosquat.Affix},
+		{"five-letters-digit", "chalk2", "chalk", typosquat.Affix},
+		// must not fire
+		{"cli-of-a-cli", "ember-cli-cli", "", ""},
+		{"glued-cli-of-a-cli", "emberclicli", "", ""},
+		{"lib-of-a-lib", "bitcoinjs-lib-lib", "", ""},
+		{"lib-of-glued-lib", "zlib-lib", "", ""},
+		{"cli-prefix", "cli-axios", "", ""},
+		{"glued-lib-suffix", "axioslib", "", ""},
+		{"glued-lib-prefix", "libaxios", "", ""},
+		{"two-digits", "lodash22", "", ""},
+		{"digit-before-affix", "lodash-2-cli", "", ""},
+		{"four-letter-name-digit", "util2", "", ""},
+		{"numbered-family", "bluebird2", "", ""},
+		{"numbered-family-dash", "bluebird-4", "", ""},
+		{"below-the-cut-cli", "late-package-cli", "", ""},
+		{"below-the-cut-lib", "late-package-lib", "", ""},
+		{"below-the-cut-digit", "late-package2", "", ""},
+		{"short-cli", "ms-cli", "", ""},
+		{"digit-only-name", "axios-", "", ""},
+		{"other-word", "axios-client", "", ""},
+	})
+	// The detail names the affix.
+	ix := typosquat.New(pop)
+	for in, want := range map[string]string{
+		"axios-cli": `"axios-cli" is "axios" with "-cli" added`,
+		"lib-axios": `"lib-axios" is "axios" with "lib-" added`,
+		"axios-2":   `"axios-2" is "axios" with "-2" added`,
+		"lodash2":   `"lodash2" is "lodash" with "2" added`,
+	} {
+		if m, _ := ix.Nearest(in); m.Detail != want {
+			t.Errorf("Nearest(%q).Detail = %q, want %q", in, m.Detail, want)
+		}
+	}
 }
 
 func TestNearestTokenOrder(t *testing.T) {
