@@ -269,6 +269,12 @@ func TestChecks(t *testing.T) {
 		{"typosquat/weak-rule-with-install-script-is-high", "typosquat",
 			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/node-mkdirp", "0.0.1", script)), withIndex,
 			[]got{{"typosquat", "high", "node-mkdirp", "0.0.1", "", "mkdirp"}}},
+		{"typosquat/weak-rule-direct-dependency-is-high", "typosquat",
+			lock(t, 3, ``), lock(t, 3, `"node-mkdirp":"^0.0.1"`, pkg("node_modules/node-mkdirp", "0.0.1")), withIndex,
+			[]got{{"typosquat", "high", "node-mkdirp", "0.0.1", "", "mkdirp"}}},
+		{"typosquat/weak-rule-transitive-is-medium", "typosquat",
+			lock(t, 3, `"x":"^1"`, pkg("node_modules/x", "1.0.0")), lock(t, 3, `"x":"^1"`, pkg("node_modules/x", "1.1.0", `"dependencies":{"node-mkdirp":"^0.0.1"}`), pkg("node_modules/node-mkdirp", "0.0.1")), withIndex,
+			[]got{{"typosquat", "medium", "node-mkdirp", "0.0.1", "", "mkdirp"}}},
 		{"typosquat/no-index-no-fire", "typosquat",
 			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/crossenv", "6.1.1")), def, nil},
 

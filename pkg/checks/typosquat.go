@@ -25,9 +25,11 @@ var weakTyposquatRules = map[string]bool{"affix": true, "token-order": true, "pl
 // wrong order, a look-alike letter, a borrowed scope) report high; the
 // weaker ones (dropped separators, an added "node-" or ".js", reordered
 // words, a plural, any other single edit, a dropped scope) report medium,
-// raised to high when the package also runs an install script or is itself
-// new on the registry: most names of that shape are old, legitimate
-// packages, most typosquats are new and run code on install. Remediation:
+// raised to high when the package also runs an install script, is itself
+// new on the registry, or is a direct dependency of the project (where a
+// name typed by mistake lands): most names of that shape are old,
+// legitimate packages, most typosquats are new and run code on install, and
+// a typo victim adds the package themselves. Remediation:
 // check that the new name is the package you meant; if it is, accept it
 // with an ignore entry.
 func Typosquats(in *Input) []Finding {
@@ -66,6 +68,10 @@ func Typosquats(in *Input) []Finding {
 				sev, detail = High, detail+"; it also runs an install script"
 			case after != nil && !after.Created.IsZero() && in.Now.Sub(after.Created) < NewPackageAge:
 				sev, detail = High, detail+"; it is also less than 30 days old"
+			case c.Direct:
+				// A mistyped name lands where someone typed it: in the
+				// project's own dependencies.
+				sev, detail = High, detail+"; it is also a direct dependency, where a mistyped name lands"
 			}
 		}
 		f := finding(c, sev, fmt.Sprintf("%s is a new package whose name resembles the popular package %q (%s: %s)", versionText(c), target, rule, detail),
