@@ -2,6 +2,7 @@ package lockfile_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -432,6 +433,35 @@ func TestParseSources(t *testing.T) {
 				t.Errorf("Package(%q).Source diff (-want +got):\n%s", tc.path, diff)
 			}
 		})
+	}
+}
+
+// TestParseWebURLs: http(s) URLs are read as npm's WHATWG URL parser reads
+// them, so a backslash, a tab or a missing "//" cannot disguise the host.
+func TestParseWebURLs(t *testing.T) {
+	tests := []struct {
+		resolved string
+		kind     lockfile.SourceKind
+		host     string
+	}{
+		{"https://evil.example\\@registry.npmjs.org/lodash/-/lodash-4.17.21.tgz", lockfile.SourceRegistry, "evil.example"},
+		{"https:\\\\evil.example/lodash/-/lodash-4.17.21.tgz", lockfile.SourceRegistry, "evil.example"},
+		{"https://registry.npmjs.org@evil.example/lodash/-/lodash-4.17.21.tgz", lockfile.SourceRegistry, "evil.example"},
+		{"https://registry.npmjs.org\t.evil.example/lodash/-/lodash-4.17.21.tgz", lockfile.SourceRegistry, "registry.npmjs.org.evil.example"},
+		{"https:registry.npmjs.org/lodash/-/lodash-4.17.21.tgz", lockfile.SourceRegistry, "registry.npmjs.org"},
+		{" HTTP://Registry.npmjs.org\\lodash\\-\\lodash-4.17.21.tgz", lockfile.SourceHTTP, "registry.npmjs.org"},
+		{"https://registry.npmjs.org/lodash/-/lodash-4.17.21.tgz?x=1", lockfile.SourceRegistry, "registry.npmjs.org"},
+	}
+	for _, tc := range tests {
+		data := fmt.Sprintf(`{"lockfileVersion":3,"packages":{"node_modules/lodash":{"version":"4.17.21","resolved":%q}}}`, tc.resolved)
+		l, err := lockfile.Parse("x.json", []byte(data))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.resolved, err)
+		}
+		src := l.Package("node_modules/lodash").Source
+		if src.Kind != tc.kind || src.Host != tc.host {
+			t.Errorf("resolved %q: kind %v, host %q; want %v, %q", tc.resolved, src.Kind, src.Host, tc.kind, tc.host)
+		}
 	}
 }
 

@@ -23,6 +23,25 @@ func classify(resolved string) Source {
 	}
 	rest, commit, _ := strings.Cut(resolved, "#")
 	scheme, after, hasScheme := cutScheme(rest)
+	if web, afterWeb, ok := cutScheme(whatwgClean(rest)); ok && (web == "https" || web == "http") {
+		// npm fetches tarballs with the WHATWG URL parser: read http(s)
+		// URLs as it does, or "https://evil.example\\@registry.npmjs.org/…"
+		// would pass for the registry.
+		s.Scheme = web
+		host, path := webAuthority(afterWeb)
+		s.Host = lower(host)
+		s.Kind = SourceTarball
+		if web == "http" {
+			s.Kind = SourceHTTP
+		}
+		if name, ver, ok := registryLayout(path); ok {
+			if web == "https" {
+				s.Kind = SourceRegistry
+			}
+			s.TarballName, s.TarballVersion = name, ver
+		}
+		return s
+	}
 	switch {
 	case hasScheme && strings.HasPrefix(after, "//"):
 		s.Scheme = scheme
@@ -95,6 +114,36 @@ func cutScheme(s string) (scheme, rest string, ok bool) {
 		}
 	}
 	return "", s, false
+}
+
+// whatwgClean removes what the WHATWG URL parser ignores: leading and
+// trailing C0 controls and spaces, and every ASCII tab and newline.
+func whatwgClean(s string) string {
+	s = strings.TrimFunc(s, func(r rune) bool { return r <= ' ' })
+	if strings.ContainsAny(s, "\t\n\r") {
+		s = strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(s)
+	}
+	return s
+}
+
+// webAuthority splits what follows "http:" or "https:" as the WHATWG parser
+// does for these special schemes: any run of '/' or '\\' starts the
+// authority, which ends at '/', '\\', '?' or '#'; user information ends at
+// its last '@'; '\\' in the path is '/'.
+func webAuthority(s string) (host, path string) {
+	s = strings.TrimLeft(s, "/\\")
+	end := strings.IndexAny(s, "/\\?#")
+	if end < 0 {
+		end = len(s)
+	}
+	host, path = s[:end], strings.ReplaceAll(s[end:], "\\", "/")
+	if at := strings.LastIndexByte(host, '@'); at >= 0 {
+		host = host[at+1:]
+	}
+	if q := strings.IndexAny(path, "?#"); q >= 0 {
+		path = path[:q]
+	}
+	return host, path
 }
 
 // splitAuthority splits "user@host:port/path?query" into the host (with
