@@ -25,7 +25,9 @@ import (
 // Only the first 1,000 duplicate keys are recorded.
 //
 // lockfileVersion 1 is read from the nested `dependencies` tree; 2 and 3 from
-// `packages` only (the v1-style copy in v2 files is walked but not built).
+// `packages` only (the v1-style copy in v2 files is walked but not built),
+// except that a file without `packages` is read from `dependencies` as npm
+// does, whatever its lockfileVersion, and then reports Version 1.
 // Without lockfileVersion, a file with only `dependencies` is read as 1, one
 // with only `packages` as 3, one with both as 2. Entries outside any
 // node_modules folder (workspaces and other linked folders) have Workspace
@@ -109,8 +111,10 @@ func (p *parser) parse() (*Lockfile, error) {
 			}
 		case "dependencies":
 			// lockfileVersion 2 repeats the tree in v1 form for old npm
-			// versions; when the version is known, do not build it.
-			if haveVersion && version >= 2 {
+			// versions; once `packages` was read, do not build it. npm
+			// reads `dependencies` whenever `packages` is missing, whatever
+			// the version says, so until then it is built.
+			if haveVersion && version >= 2 && v3 != nil {
 				err = p.skip()
 			} else {
 				v1, err = p.v1(p.lines.at(off))
@@ -154,6 +158,11 @@ func (p *parser) parse() (*Lockfile, error) {
 		l.Version = 1
 	default:
 		return nil, &limitError{msg: p.file + ": not a lockfile: no lockfileVersion, packages or dependencies", err: ErrMalformed}
+	}
+	if l.Version >= 2 && v3 == nil && haveV1 {
+		// A v2/v3 file without `packages`: npm installs from
+		// `dependencies`, which records what a v1 file records.
+		l.Version = 1
 	}
 	if l.Version == 1 {
 		l.Packages = v1

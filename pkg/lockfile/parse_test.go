@@ -436,6 +436,29 @@ func TestParseSources(t *testing.T) {
 	}
 }
 
+// TestParseVersionWithoutPackages: npm installs from `dependencies` when
+// `packages` is missing, whatever lockfileVersion says; so must we read it.
+func TestParseVersionWithoutPackages(t *testing.T) {
+	for _, data := range []string{
+		`{"lockfileVersion":3,"dependencies":{"lodash":{"version":"4.17.21","resolved":"http://evil.example/lodash.tgz","integrity":"sha512-x"}}}`,
+		`{"dependencies":{"lodash":{"version":"4.17.21","resolved":"http://evil.example/lodash.tgz","integrity":"sha512-x"}},"lockfileVersion":2}`,
+	} {
+		l, err := lockfile.Parse("x.json", []byte(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := l.Package("node_modules/lodash")
+		if l.Version != 1 || p == nil || p.Resolved != "http://evil.example/lodash.tgz" {
+			t.Errorf("%s: Version %d, lodash %+v; want the dependencies tree read as v1", data, l.Version, p)
+		}
+	}
+	// With `packages`, the v1-style copy is still not what counts.
+	l, err := lockfile.Parse("x.json", []byte(`{"lockfileVersion":2,"dependencies":{"a":{"version":"1.0.0"}},"packages":{"node_modules/a":{"version":"2.0.0"}}}`))
+	if err != nil || l.Version != 2 || l.Package("node_modules/a").Version != "2.0.0" {
+		t.Errorf("v2 with both sections: %v, %+v", err, l)
+	}
+}
+
 // TestParseWebURLs: http(s) URLs are read as npm's WHATWG URL parser reads
 // them, so a backslash, a tab or a missing "//" cannot disguise the host.
 func TestParseWebURLs(t *testing.T) {
