@@ -67,7 +67,7 @@ func WeakIntegrity(in *Input) []Finding {
 	for c := range in.changes(introduced) {
 		// Every install path of the version counts, not only the first.
 		for _, n := range c.After {
-			if n.Link || n.Workspace || n.InBundle {
+			if n.Link || n.Workspace || bundled(n) {
 				continue
 			}
 			switch n.Source.Kind {

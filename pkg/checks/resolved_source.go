@@ -167,7 +167,7 @@ func NonRegistrySources(in *Input) []Finding {
 	for c := range in.changes(introduced) {
 		// Every install path of the version counts, not only the first.
 		for _, n := range c.After {
-			if n.Link || n.Workspace || n.InBundle {
+			if n.Link || n.Workspace || bundled(n) {
 				continue
 			}
 			var msg string
@@ -340,4 +340,13 @@ func location(s lockfile.Source) string {
 		}
 	}
 	return strings.ToLower(u)
+}
+
+// bundled reports whether n really is a bundled dependency: npm decides that
+// from the parent's bundleDependencies and ignores the lockfile's flag, and
+// it never records a resolved URL or integrity for a bundled copy. A
+// top-level entry, or one with a source of its own, marked inBundle is
+// fetched like any other, so the flag must not hide it from the checks.
+func bundled(n *lockfile.Package) bool {
+	return n.InBundle && n.Resolved == "" && n.Integrity == "" && strings.Contains(n.Path, "/node_modules/")
 }
