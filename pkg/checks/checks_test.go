@@ -390,6 +390,36 @@ func TestDuplicateKeys(t *testing.T) {
 	}
 }
 
+func TestOddPaths(t *testing.T) {
+	head, err := lockfile.Parse("package-lock.json", []byte(`{"lockfileVersion":3,"packages":{"":{"name":"r"},
+"node_modules/lodash":{"version":"4.17.21","resolved":"https://registry.npmjs.org/lodash/-/lodash-4.17.21.tgz","integrity":"sha512-x"},
+"node_modules/x/../lodash":{"version":"4.17.21","resolved":"https://evil.example/lodash.tgz","integrity":"sha512-y"},
+"node_modules//a":{"version":"1.0.0"},
+"node_modules\\b":{"version":"1.0.0"},
+"../outside/node_modules/c":{"version":"1.0.0"},
+"packages/app":{"version":"1.0.0"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &checks.Input{Lockfile: "package-lock.json", Changes: diff.Compare(nil, head), Config: checks.DefaultConfig()}
+	var keys []string
+	for _, f := range checks.OddPaths(in) {
+		if f.Severity != checks.Critical || f.Line == 0 {
+			t.Errorf("finding %+v: want critical with a line", f)
+		}
+		keys = append(keys, f.Path)
+	}
+	if want := []string{"node_modules/x/../lodash", "node_modules//a", "node_modules\\b"}; !slices.Equal(keys, want) {
+		t.Errorf("odd paths = %q, want %q (a workspace outside the project is a path npm writes)", keys, want)
+	}
+	in.Changes = diff.Compare(head, head)
+	for _, f := range checks.OddPaths(in) {
+		if f.Severity != checks.Medium {
+			t.Errorf("an odd path the base already had: %+v, want medium", f)
+		}
+	}
+}
+
 func scenario(t *testing.T, name string) *diff.Changes {
 	t.Helper()
 	dir := filepath.Join("..", "..", "testdata", "lockfiles", name)

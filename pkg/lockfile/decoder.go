@@ -31,6 +31,7 @@ type parser struct {
 	frames []frame
 	depth  int
 	dups   []DuplicateKey
+	odd    []OddPath
 	strs   *[internSize]string // interned dependency names and ranges
 	arena  []byte              // unescaped object names (all names when streaming), a stack: see push
 	slab   []Package           // see newPackage

@@ -24,6 +24,10 @@ type Lockfile struct {
 	Packages []*Package
 	// Duplicates lists every object that named the same key twice.
 	Duplicates []DuplicateKey
+	// OddPaths lists `packages` keys that are not install paths npm writes
+	// ("node_modules/x/../lodash", "node_modules//a", a backslash): npm
+	// resolves them to another location than a reader of the key sees.
+	OddPaths []OddPath
 
 	byPath map[string]*Package
 }
@@ -64,6 +68,46 @@ type Package struct {
 
 	// Line is the 1-based line of the entry's key in the source file.
 	Line int
+}
+
+// OddPath is a `packages` key that is not in the form npm writes.
+type OddPath struct {
+	Path string
+	// Line is the 1-based line of the key.
+	Line int
+	// Why says what is odd about it.
+	Why string
+}
+
+// oddPath says why a `packages` key is not an install path npm writes, or
+// "" when it is one. npm writes relative, slash-separated paths with no
+// empty or "." segments, and ".." only before any node_modules folder (a
+// workspace or file dependency outside the project).
+func oddPath(p string) string {
+	switch {
+	case p == "":
+		return ""
+	case strings.Contains(p, "\\"):
+		return "it contains a backslash"
+	case strings.HasPrefix(p, "/"):
+		return "it is absolute"
+	}
+	seenNodeModules := false
+	for _, seg := range strings.Split(p, "/") {
+		switch seg {
+		case "":
+			return "it has an empty segment"
+		case ".":
+			return `it has a "." segment`
+		case "..":
+			if seenNodeModules {
+				return `it climbs out of a node_modules folder with ".."`
+			}
+		case "node_modules":
+			seenNodeModules = true
+		}
+	}
+	return ""
 }
 
 // DuplicateKey is an object key that appears twice in one JSON object.

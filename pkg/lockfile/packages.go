@@ -27,7 +27,11 @@ func (p *parser) packages(line int) (*packagesResult, error) {
 			return nil, err
 		}
 		path := string(name)
-		pkg, err := p.entry(path, p.lines.at(off))
+		line := p.lines.at(off)
+		if why := oddPath(path); why != "" && len(p.odd) < maxDuplicates {
+			p.odd = append(p.odd, OddPath{Path: path, Line: line, Why: why})
+		}
+		pkg, err := p.entry(path, line)
 		if err != nil {
 			return nil, err
 		}

@@ -168,6 +168,7 @@ func (p *parser) parse() (*Lockfile, error) {
 		l.Packages = v1
 	} else if v3 != nil {
 		l.Packages = v3.pkgs
+		l.OddPaths = p.odd
 		if r := v3.root; r != nil {
 			l.Root = r
 			if r.Name != "" {
