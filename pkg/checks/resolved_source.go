@@ -264,7 +264,65 @@ func NameMismatch(in *Input) []Finding {
 			out = append(out, f)
 		}
 	}
+	return append(out, aliasMismatches(in)...)
+}
+
+// aliasMismatches reports folders that install another package than their
+// name without an npm alias asking for it: node_modules/lodash holding
+// "evil-pkg" while whatever requires lodash declares "^4.17.21", not
+// "npm:evil-pkg@…". npm accepts such an entry (only alias specs are checked
+// against the package name), so require("lodash") loads evil-pkg.
+func aliasMismatches(in *Input) []Finding {
+	head := in.head()
+	var out []Finding
+	seen := map[string]bool{}
+	for c := range in.changes(notRemoved) {
+		for _, n := range c.After {
+			if n.Alias == "" || n.Link || n.Workspace || seen[n.Path] {
+				continue
+			}
+			seen[n.Path] = true
+			requirer, spec, ok := unaliasedRequirer(head, n)
+			if !ok {
+				continue
+			}
+			where := "the project"
+			if requirer.Path != "" {
+				where = requirer.Path
+			}
+			f := finding(c, Critical,
+				fmt.Sprintf("entry %q installs the package %q, but %s requires %q as %q, not as an npm alias of %s: npm will load %s in its place", n.Path, n.Name, where, n.Alias, spec, n.Name, n.Name),
+				"Regenerate the lockfile from the registry; a folder holding another package than its name is how lockfile injection hides code.")
+			f.Line, f.Path = n.Line, n.Path
+			f.Values = map[string]string{"folder": n.Alias, "package": n.Name, "spec": spec}
+			out = append(out, f)
+		}
+	}
 	return out
+}
+
+// unaliasedRequirer finds a package (or the root) whose dependency on n's
+// folder name resolves to n with a spec that is not an npm alias of n's
+// package.
+func unaliasedRequirer(l *lockfile.Lockfile, n *lockfile.Package) (*lockfile.Package, string, bool) {
+	check := func(p *lockfile.Package) (string, bool) {
+		spec, ok := p.Deps.Get(n.Alias, lockfile.DepAny)
+		if !ok || strings.HasPrefix(spec, "npm:"+n.Name+"@") || spec == "npm:"+n.Name {
+			return "", false
+		}
+		return spec, l.Target(l.Resolve(p.Path, n.Alias)) == n || l.Resolve(p.Path, n.Alias) == n
+	}
+	if l.Root != nil {
+		if spec, ok := check(l.Root); ok {
+			return l.Root, spec, true
+		}
+	}
+	for _, p := range l.Packages {
+		if spec, ok := check(p); ok {
+			return p, spec, true
+		}
+	}
+	return nil, "", false
 }
 
 func hostAllowed(host string, allowed []string) bool {
