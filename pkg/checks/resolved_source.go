@@ -55,7 +55,62 @@ func SourceChanges(in *Input) []Finding {
 		f.Values = map[string]string{"before": before.URL, "after": after.URL}
 		out = append(out, f)
 	}
+	return append(out, linkChanges(in)...)
+}
+
+// linkChanges reports install paths that became a link, stopped being one,
+// or link to another folder. The diff compares packages by name and leaves
+// links and workspace folders out, so these would pass unseen: a direct
+// dependency turned into a link to a folder an attacker controls, or a
+// workspace package replaced by a public package of the same name.
+func linkChanges(in *Input) []Finding {
+	base, head := in.base(), in.head()
+	var out []Finding
+	for _, h := range head.Packages {
+		b := base.Package(h.Path)
+		if b == nil || (!h.Link && !b.Link) {
+			continue
+		}
+		var msg string
+		switch {
+		case h.Link && b.Link:
+			if h.Resolved == b.Resolved {
+				continue
+			}
+			msg = fmt.Sprintf("%s now links to %s instead of %s%s", h.Path, linkTarget(h.Resolved), linkTarget(b.Resolved), outside(h.Resolved))
+		case h.Link:
+			msg = fmt.Sprintf("%s (%s %s, from %s) is now a link to %s%s", h.Path, b.Name, b.Version, describe(b.Source), linkTarget(h.Resolved), outside(h.Resolved))
+		default:
+			msg = fmt.Sprintf("%s was a link to %s and now installs %s %s from %s", h.Path, linkTarget(b.Resolved), h.Name, h.Version, describe(h.Source))
+		}
+		f := Finding{
+			Severity: High, Package: h.Name, Version: h.Version, Line: h.Line, Path: h.Path, Message: msg,
+			Remediation: "Make sure the new target is intended: a link or a package that replaces the other one changes whose code the name loads.",
+			Values:      map[string]string{"before": b.Resolved, "after": h.Resolved},
+		}
+		if h.Link {
+			if t := head.Target(h); t != nil {
+				f.Version = t.Version
+			}
+		}
+		out = append(out, f)
+	}
 	return out
+}
+
+func linkTarget(resolved string) string {
+	if resolved == "" {
+		return "an unrecorded folder"
+	}
+	return fmt.Sprintf("the folder %q", resolved)
+}
+
+// outside notes a link target outside the project.
+func outside(resolved string) string {
+	if strings.HasPrefix(resolved, "../") || strings.HasPrefix(resolved, "/") || resolved == ".." {
+		return ", outside the project"
+	}
+	return ""
 }
 
 // closestSource returns the source among the base nodes that a head source
