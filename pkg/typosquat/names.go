@@ -111,6 +111,10 @@ func foldRune(r rune) (byte, bool) {
 	if r >= 0x0300 && r <= 0x036f { // combining diacritical marks
 		return 0, false
 	}
+	switch r {
+	case 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x00ad, 0x180e: // invisible: zero-width, soft hyphen
+		return 0, false
+	}
 	if r >= 0xff01 && r <= 0xff5e { // full-width ASCII
 		return byte(r - 0xff01 + 0x21), true
 	}

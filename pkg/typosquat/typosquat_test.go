@@ -2,6 +2,7 @@ package typosquat_test
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -145,7 +146,10 @@ func runNearest(t *testing.T, ix *typosquat.Index, tests []nearestTest) {
 			if !ok || got != want {
 				t.Errorf("Nearest(%q) diff (-want +got):\n%s", tt.in, cmp.Diff(want, got))
 			}
-			if ok && (!strings.Contains(m.Detail, tt.in) && !strings.Contains(m.Detail, strings.ToLower(tt.in)) || m.Detail == "") {
+			// The name is quoted as is, or escaped (%q) when it holds
+			// invisible characters.
+			quoted := strings.Contains(m.Detail, tt.in) || strings.Contains(m.Detail, strings.ToLower(tt.in)) || strings.Contains(m.Detail, strconv.Quote(tt.in))
+			if ok && (!quoted || m.Detail == "") {
 				t.Errorf("Nearest(%q).Detail = %q, want it to quote the name", tt.in, m.Detail)
 			}
 		})
@@ -187,6 +191,8 @@ func TestNearestHomoglyph(t *testing.T) {
 		{"cyrillic-o", "lоdash", "lodash", typosquat.Homoglyph},
 		{"full-width", "ｌｏｄａｓｈ", "lodash", typosquat.Homoglyph},
 		{"cyrillic-typo", "mоngose", "mongoose", typosquat.Homoglyph},
+		{"zero-width-space", "lodash\u200b", "lodash", typosquat.Homoglyph},
+		{"soft-hyphen", "lo\u00addash", "lodash", typosquat.Homoglyph},
 		// must not fire
 		{"short", "rns", "", ""},
 		{"i-is-not-l", "lodash-uri", "", ""},
