@@ -474,6 +474,7 @@ func TestParseWebURLs(t *testing.T) {
 		{"https:registry.npmjs.org/lodash/-/lodash-4.17.21.tgz", lockfile.SourceRegistry, "registry.npmjs.org"},
 		{" HTTP://Registry.npmjs.org\\lodash\\-\\lodash-4.17.21.tgz", lockfile.SourceHTTP, "registry.npmjs.org"},
 		{"https://registry.npmjs.org/lodash/-/lodash-4.17.21.tgz?x=1", lockfile.SourceRegistry, "registry.npmjs.org"},
+		{"https://registry.npmjs.org./lodash/-/lodash-4.17.21.tgz", lockfile.SourceRegistry, "registry.npmjs.org"},
 	}
 	for _, tc := range tests {
 		data := fmt.Sprintf(`{"lockfileVersion":3,"packages":{"node_modules/lodash":{"version":"4.17.21","resolved":%q}}}`, tc.resolved)

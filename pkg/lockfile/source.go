@@ -29,7 +29,8 @@ func classify(resolved string) Source {
 		// would pass for the registry.
 		s.Scheme = web
 		host, path := webAuthority(afterWeb)
-		s.Host = lower(host)
+		// "registry.npmjs.org." is the same DNS name.
+		s.Host = strings.TrimSuffix(lower(host), ".")
 		s.Kind = SourceTarball
 		if web == "http" {
 			s.Kind = SourceHTTP
