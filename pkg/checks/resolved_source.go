@@ -68,7 +68,21 @@ func linkChanges(in *Input) []Finding {
 	var out []Finding
 	for _, h := range head.Packages {
 		b := base.Package(h.Path)
-		if b == nil || (!h.Link && !b.Link) {
+		if b == nil {
+			continue
+		}
+		if !h.Link && !b.Link {
+			if b.Source.Kind == lockfile.SourceGit && b.Source.Commit != "" && h.Resolved == "" && !h.Workspace {
+				// An omitted resolved is unknown, not a change, except here:
+				// without its pinned commit npm resolves the git spec again,
+				// and a branch can point anywhere by then.
+				out = append(out, Finding{
+					Severity: Medium, Package: h.Name, Version: h.Version, Line: h.Line, Path: h.Path,
+					Message:     fmt.Sprintf("%s (%s) no longer pins the git commit %s (%s): npm will resolve its git spec again", h.Path, h.Name, b.Source.Commit, b.Source.URL),
+					Remediation: "Restore the resolved URL with its commit, or regenerate the lockfile so the dependency is pinned again.",
+					Values:      map[string]string{"before": b.Resolved},
+				})
+			}
 			continue
 		}
 		var msg string
