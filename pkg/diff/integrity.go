@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/lockreview/lockreview/pkg/lockfile"
@@ -32,6 +33,18 @@ const (
 // name@version with the hashes the base's nodes record, per algorithm, and
 // returns the worst relation.
 func CompareIntegrity(base, head []*lockfile.Package) IntegrityRelation {
+	// The common case, every head integrity written exactly as in the
+	// base, needs no parsing.
+	same := true
+	for _, h := range head {
+		if h.Integrity != "" && !slices.ContainsFunc(base, func(b *lockfile.Package) bool { return b.Integrity == h.Integrity }) {
+			same = false
+			break
+		}
+	}
+	if same {
+		return IntegritySame
+	}
 	b := hashes(base...)
 	if len(b) == 0 {
 		return IntegritySame

@@ -93,7 +93,9 @@ func oddPath(p string) string {
 		return "it is absolute"
 	}
 	seenNodeModules := false
-	for _, seg := range strings.Split(p, "/") {
+	for rest := p; ; {
+		seg, more, found := strings.Cut(rest, "/")
+		rest = more
 		switch seg {
 		case "":
 			return "it has an empty segment"
@@ -106,8 +108,10 @@ func oddPath(p string) string {
 		case "node_modules":
 			seenNodeModules = true
 		}
+		if !found {
+			return ""
+		}
 	}
-	return ""
 }
 
 // DuplicateKey is an object key that appears twice in one JSON object.
