@@ -6,6 +6,7 @@ import (
 
 	"github.com/lockreview/lockreview/pkg/diff"
 	"github.com/lockreview/lockreview/pkg/license"
+	"github.com/lockreview/lockreview/pkg/lockfile"
 )
 
 // LicenseChanges reports packages whose license changed between versions.
@@ -28,7 +29,17 @@ func LicenseChanges(in *Input) []Finding {
 		if c.Kind != diff.Updated || len(c.Before) == 0 || len(c.After) == 0 {
 			continue
 		}
-		before, after := c.Before[0].License, c.After[0].License
+		// Copies of one version share a license unless the lockfile was
+		// edited: compare with the base's, and report the first copy of the
+		// new version that differs.
+		before := firstLicense(c.Before)
+		after := c.After[0].License
+		for _, n := range c.After {
+			if before != "" && !license.Equal(before, n.License) {
+				after = n.License
+				break
+			}
+		}
 		var f Finding
 		switch {
 		case before == "" || license.Equal(before, after):
@@ -42,6 +53,16 @@ func LicenseChanges(in *Input) []Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// firstLicense returns the first license the nodes record.
+func firstLicense(nodes []*lockfile.Package) string {
+	for _, n := range nodes {
+		if n.License != "" {
+			return n.License
+		}
+	}
+	return ""
 }
 
 // LicensePolicy reports new or updated packages whose license the policy rejects.
