@@ -139,6 +139,9 @@ func Compare(base, head *lockfile.Lockfile) *Changes {
 	cs := &Changes{Base: base, Head: head}
 	baseNodes := byName(base)
 	headNodes := byName(head)
+	if base != nil && head != nil && base.Version == 1 && head.Version >= 2 {
+		rekeyUpgradedSources(baseNodes, headNodes)
+	}
 
 	names := make([]string, 0, len(baseNodes)+len(headNodes))
 	for n := range baseNodes {
@@ -177,6 +180,48 @@ func byName(l *lockfile.Lockfile) map[string]versions {
 		vs[p.Version] = append(vs[p.Version], p)
 	}
 	return out
+}
+
+// rekeyUpgradedSources lines up git and file dependencies across a v1 → v2/v3
+// upgrade. v1 records such a dependency's source as its version
+// ("git+ssh://…#commit"), v2 its package.json version and the source in
+// resolved. A head node whose resolved is a URL-like base version of the same
+// name is compared under that key, so an upgrade alone is no change, and a
+// commit that moved during the upgrade reads URL → URL.
+func rekeyUpgradedSources(base, head map[string]versions) {
+	for name, hv := range head {
+		bv := base[name]
+		urlLike := false
+		for v := range bv {
+			if strings.ContainsAny(v, ":/") {
+				urlLike = true
+				break
+			}
+		}
+		if !urlLike {
+			continue
+		}
+		moved := versions{}
+		for v, nodes := range hv {
+			keep := nodes[:0:0]
+			for _, n := range nodes {
+				k := n.Source.Kind
+				if (k != lockfile.SourceGit && k != lockfile.SourceFile) || n.Resolved == "" || n.Resolved == v {
+					keep = append(keep, n)
+					continue
+				}
+				moved[n.Resolved] = append(moved[n.Resolved], n)
+			}
+			if len(keep) == 0 {
+				delete(hv, v)
+			} else {
+				hv[v] = keep
+			}
+		}
+		for v, nodes := range moved {
+			hv[v] = append(hv[v], nodes...)
+		}
+	}
 }
 
 func compareName(name string, base, head versions, bl, hl *lockfile.Lockfile) []Change {
