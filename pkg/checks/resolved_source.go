@@ -379,7 +379,8 @@ func unaliasedRequirer(l *lockfile.Lockfile, n *lockfile.Package) (*lockfile.Pac
 		if !ok || strings.HasPrefix(spec, "npm:"+n.Name+"@") || spec == "npm:"+n.Name {
 			return "", false
 		}
-		return spec, l.Target(l.Resolve(p.Path, n.Alias)) == n || l.Resolve(p.Path, n.Alias) == n
+		r := l.Resolve(p.Path, n.Alias)
+		return spec, r == n || l.Target(r) == n
 	}
 	if l.Root != nil {
 		if spec, ok := check(l.Root); ok {

@@ -85,39 +85,6 @@ func (p *parser) entry(path string, line int) (*Package, error) {
 			}
 		case "license":
 			pkg.License, err = p.license()
-		case "dev":
-			w.name = "dev"
-			pkg.Dev, err = p.boolean(w, 0)
-		case "optional":
-			w.name = "optional"
-			pkg.Optional, err = p.boolean(w, 0)
-		case "devOptional":
-			w.name = "devOptional"
-			pkg.DevOptional, err = p.boolean(w, 0)
-		case "peer":
-			w.name = "peer"
-			pkg.Peer, err = p.boolean(w, 0)
-		case "inBundle":
-			w.name = "inBundle"
-			pkg.InBundle, err = p.boolean(w, 0)
-		case "link":
-			w.name = "link"
-			pkg.Link, err = p.boolean(w, 0)
-		case "hasInstallScript":
-			w.name = "hasInstallScript"
-			pkg.HasInstallScript, err = p.boolean(w, 0)
-		case "dependencies":
-			w.name = "dependencies"
-			err = p.depMap(w, false, DepProd, deps)
-		case "optionalDependencies":
-			w.name = "optionalDependencies"
-			err = p.depMap(w, false, DepOptional, deps)
-		case "peerDependencies":
-			w.name = "peerDependencies"
-			err = p.depMap(w, false, DepPeer, deps)
-		case "devDependencies":
-			w.name = "devDependencies"
-			err = p.depMap(w, false, DepDev, deps)
 		case "os":
 			w.name = "os"
 			pkg.OS, err = p.stringList(w, 0)
@@ -125,7 +92,15 @@ func (p *parser) entry(path string, line int) (*Package, error) {
 			w.name = "cpu"
 			pkg.CPU, err = p.stringList(w, 0)
 		default:
-			err = p.skip()
+			if field, flag := entryFlag(pkg, key); flag != nil {
+				w.name = field
+				*flag, err = p.boolean(w, 0)
+			} else if field, typ := depField(key); field != "" {
+				w.name = field
+				err = p.depMap(w, false, typ, deps)
+			} else {
+				err = p.skip()
+			}
 		}
 		if err != nil {
 			return nil, p.withLine(err, off)
@@ -223,4 +198,42 @@ func (p *parser) sourceField(w *field, key []byte, pkg *Package) (err error) {
 		pkg.Integrity, err = p.str(*w, 0)
 	}
 	return err
+}
+
+// depField returns the name and type of a dependency field of an entry, or
+// "" for another key.
+func depField(key []byte) (string, DepType) {
+	switch string(key) {
+	case "dependencies":
+		return "dependencies", DepProd
+	case "optionalDependencies":
+		return "optionalDependencies", DepOptional
+	case "peerDependencies":
+		return "peerDependencies", DepPeer
+	case "devDependencies":
+		return "devDependencies", DepDev
+	}
+	return "", 0
+}
+
+// entryFlag returns the name of a boolean field of a `packages` entry and
+// the flag it sets, or a nil flag for another key.
+func entryFlag(pkg *Package, key []byte) (string, *bool) {
+	switch string(key) {
+	case "dev":
+		return "dev", &pkg.Dev
+	case "optional":
+		return "optional", &pkg.Optional
+	case "devOptional":
+		return "devOptional", &pkg.DevOptional
+	case "peer":
+		return "peer", &pkg.Peer
+	case "inBundle":
+		return "inBundle", &pkg.InBundle
+	case "link":
+		return "link", &pkg.Link
+	case "hasInstallScript":
+		return "hasInstallScript", &pkg.HasInstallScript
+	}
+	return "", nil
 }

@@ -320,7 +320,7 @@ func TestNearestScopeConfusion(t *testing.T) {
 		// must not fire
 		// A scope named after a popular package is its owners' scope.
 		{"scope-named-after-package", "@async-mutex/mutex", "", ""},
-		{"monorepo-scope", "@node-red/util", "", ""},
+		{"monorepo-scope", "@lodash/util", "", ""},
 		{"popular-scope", "@types/nod", "", ""},
 		{"own-scope", "@babel/cor", "", ""},
 		{"fork-under-own-scope", "@acme/lodash", "", ""},
