@@ -95,6 +95,7 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	rv := review.Reviewer{Typosquat: review.TyposquatIndex(typosquat.Default())}
 	// The text and SARIF reports show no SBOM delta: skip building it.
 	rv.SkipSBOM = (*format == "text" || *format == "sarif") && *deltaPathFlag == ""
+	rv.KeepBOM = *deltaPathFlag != ""
 	if !*offline {
 		if err := onlineReviewer(ctx, &rv, &rf, stderr); err != nil {
 			fmt.Fprintf(stderr, "lockreview diff: %v\n", err)

@@ -49,8 +49,9 @@ type FileResult struct {
 	Changes *diff.Changes
 	// Err says why the file could not be reviewed; it names the file and side.
 	Err error
-	// BOM is the head's CycloneDX SBOM (nil when the lockfile was deleted
-	// or could not be parsed); SBOM is the delta from the base's.
+	// BOM is the head's CycloneDX SBOM, kept only with Reviewer.KeepBOM
+	// (nil when the lockfile was deleted or could not be parsed); SBOM is
+	// the delta from the base's.
 	BOM  *cdx.BOM
 	SBOM *sbom.BOMDelta
 }
@@ -95,6 +96,10 @@ type Reviewer struct {
 	// SkipSBOM leaves FileResult.BOM and SBOM nil, for callers that render
 	// no SBOM delta (it is about a third of an offline review's time).
 	SkipSBOM bool
+	// KeepBOM keeps each head's whole BOM in FileResult.BOM (to write a
+	// delta document). Without it only the delta outlives the review: the
+	// BOM of a large lockfile holds several MB.
+	KeepBOM bool
 }
 
 func (r *Reviewer) now() time.Time { return time.Now() }
@@ -163,6 +168,9 @@ func (r *Reviewer) Run(ctx context.Context, req Request) (*Result, error) {
 			go func() {
 				defer sboms.Done()
 				out.bom, out.delta, out.err = buildSBOM(base, head)
+				if !r.KeepBOM {
+					out.bom = nil
+				}
 			}()
 		}
 	}

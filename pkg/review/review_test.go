@@ -172,3 +172,35 @@ func TestRunStreamed(t *testing.T) {
 		t.Errorf("a side that cannot be opened: InputError %v, problems %q; want an input error naming the file and side", res.InputError, res.Problems)
 	}
 }
+
+// TestRunSBOM checks what a review keeps of the SBOM: the delta always
+// (unless SkipSBOM), the head's whole BOM only with KeepBOM.
+func TestRunSBOM(t *testing.T) {
+	fp := pair(t, "v1-octokit-webhooks-dependabot-lodash")
+	for _, tc := range []struct {
+		name            string
+		rv              review.Reviewer
+		wantBOM, wantSB bool
+	}{
+		{"default", review.Reviewer{}, false, true},
+		{"keep-bom", review.Reviewer{KeepBOM: true}, true, true},
+		{"skip-sbom", review.Reviewer{SkipSBOM: true}, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := tc.rv.Run(context.Background(), review.Request{Files: []review.FilePair{fp}, Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := res.Files[0]
+			if (f.BOM != nil) != tc.wantBOM || (f.SBOM != nil) != tc.wantSB {
+				t.Fatalf("BOM kept %v, delta kept %v; want %v, %v", f.BOM != nil, f.SBOM != nil, tc.wantBOM, tc.wantSB)
+			}
+			if tc.wantSB && f.SBOM.Empty() {
+				t.Error("the lodash update gave an empty SBOM delta")
+			}
+			if tc.wantBOM && (f.BOM.Components == nil || len(*f.BOM.Components) == 0) {
+				t.Error("the kept BOM has no components")
+			}
+		})
+	}
+}
