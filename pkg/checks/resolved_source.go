@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -36,7 +37,7 @@ func SourceChanges(in *Input) []Finding {
 				continue
 			}
 			b, ok := closestSource(c.Before, a.Source)
-			if !ok || (sameKind(b, a.Source) && b.Host == a.Source.Host) {
+			if !ok || sameOrigin(b, a.Source) {
 				continue
 			}
 			if node == nil || (upgradeOnly(before, after) && !upgradeOnly(b, a.Source)) {
@@ -47,6 +48,9 @@ func SourceChanges(in *Input) []Finding {
 			continue
 		}
 		f := finding(c, High, fmt.Sprintf("%s now comes from %s instead of %s", versionText(c), describe(after), describe(before)), fixSource)
+		if before.Kind == lockfile.SourceGit && after.Kind == lockfile.SourceGit {
+			f.Message = fmt.Sprintf("%s now comes from the git repository %s instead of %s", versionText(c), gitRepo(after), gitRepo(before))
+		}
 		if upgradeOnly(before, after) {
 			f.Severity = Low
 			f.Message = fmt.Sprintf("%s moved from %s to %s (same location, other scheme)", versionText(c), before.Scheme, after.Scheme)
@@ -140,7 +144,7 @@ func closestSource(base []*lockfile.Package, s lockfile.Source) (lockfile.Source
 		if bs.Kind == lockfile.SourceMissing || b.Link || b.Workspace {
 			continue
 		}
-		if sameKind(bs, s) && bs.Host == s.Host {
+		if sameOrigin(bs, s) {
 			return bs, true
 		}
 		if upgrade == nil && upgradeOnly(bs, s) {
@@ -418,6 +422,53 @@ func describe(s lockfile.Source) string {
 	return s.URL
 }
 
+// sameOrigin reports whether two sources are the same kind from the same
+// publisher: the same registry or tarball host, or, where one host serves
+// everyone's code (a git host, a tarball from GitHub), the same repository.
+// github:octo/foo and git+ssh://git@github.com/evil/foo.git share a host but
+// not an owner: that is the git fork the source-changed check is about.
+func sameOrigin(a, b lockfile.Source) bool {
+	if !sameKind(a, b) || a.Host != b.Host {
+		return false
+	}
+	switch {
+	case a.Kind == lockfile.SourceGit:
+		return strings.EqualFold(gitRepo(a), gitRepo(b))
+	case codeHosts[a.Host]:
+		return strings.EqualFold(ownerRepo(a.URL), ownerRepo(b.URL))
+	}
+	return true
+}
+
+// codeHosts serve tarballs of anyone's repository under /owner/repo/.
+var codeHosts = map[string]bool{
+	"github.com": true, "codeload.github.com": true, "gitlab.com": true, "bitbucket.org": true,
+}
+
+// gitRepo is the repository of a git source, or for a URL form that
+// lockfile cannot read, the whole URL without its commit.
+func gitRepo(s lockfile.Source) string {
+	if r := s.GitRepository(); r != "" {
+		return r
+	}
+	u, _, _ := strings.Cut(s.URL, "#")
+	return u
+}
+
+// ownerRepo is "owner/repo" of a tarball URL on a code host, or the whole
+// URL when it has no such path.
+func ownerRepo(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	segs := strings.SplitN(strings.TrimPrefix(u.Path, "/"), "/", 3)
+	if len(segs) < 2 || segs[0] == "" || segs[1] == "" {
+		return raw
+	}
+	return segs[0] + "/" + segs[1]
+}
+
 // sameKind treats plain-http registry layout as the registry for comparison.
 func sameKind(a, b lockfile.Source) bool {
 	return kindClass(a) == kindClass(b)
@@ -451,21 +502,16 @@ func insecure(s lockfile.Source) bool {
 
 // location strips the scheme (and a git user) from a URL.
 func location(s lockfile.Source) string {
+	if s.Kind == lockfile.SourceGit {
+		// The same commit of the same repository, whatever the URL form;
+		// "" for a moving ref, which is not provably the same code.
+		return strings.ToLower(s.GitLocation())
+	}
 	u := s.URL
 	if i := strings.Index(u, "://"); i >= 0 {
 		u = u[i+3:]
 	} else {
 		return ""
-	}
-	if s.Kind == lockfile.SourceGit {
-		if at := strings.Index(u, "@"); at >= 0 && at < strings.IndexAny(u+"/", "/:") {
-			u = u[at+1:]
-		}
-		u = strings.Replace(u, ":", "/", 1) // git@github.com:org/repo → github.com/org/repo
-		u = strings.Replace(u, ".git#", "#", 1)
-		if s.Commit == "" {
-			return "" // a moving ref is not provably the same code
-		}
 	}
 	return strings.ToLower(u)
 }

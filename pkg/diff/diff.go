@@ -184,18 +184,27 @@ func byName(l *lockfile.Lockfile) map[string]versions {
 
 // rekeyUpgradedSources lines up git and file dependencies across a v1 → v2/v3
 // upgrade. v1 records such a dependency's source as its version
-// ("git+ssh://…#commit"), v2 its package.json version and the source in
-// resolved. A head node whose resolved is a URL-like base version of the same
-// name is compared under that key, so an upgrade alone is no change, and a
-// commit that moved during the upgrade reads URL → URL.
+// ("github:owner/repo#commit"), v2 its package.json version and the source
+// in resolved, often in another form ("git+ssh://git@github.com/owner/repo.git#commit").
+// A head node whose resolved is a URL-like base version of the same name, or
+// the same commit of the same repository (lockfile.Source.GitLocation), is
+// compared under that key, so an upgrade alone is no change, and a commit
+// that moved during the upgrade reads URL → URL.
 func rekeyUpgradedSources(base, head map[string]versions) {
 	for name, hv := range head {
 		bv := base[name]
-		urlLike := false
-		for v := range bv {
-			if strings.ContainsAny(v, ":/") {
-				urlLike = true
-				break
+		var urlLike bool
+		var gitKeys map[string]string // GitLocation → base version
+		for v, nodes := range bv {
+			if !strings.ContainsAny(v, ":/") {
+				continue
+			}
+			urlLike = true
+			if loc := nodes[0].Source.GitLocation(); loc != "" {
+				if gitKeys == nil {
+					gitKeys = map[string]string{}
+				}
+				gitKeys[loc] = v
 			}
 		}
 		if !urlLike {
@@ -210,7 +219,11 @@ func rekeyUpgradedSources(base, head map[string]versions) {
 					keep = append(keep, n)
 					continue
 				}
-				moved[n.Resolved] = append(moved[n.Resolved], n)
+				key := n.Resolved
+				if bk, ok := gitKeys[n.Source.GitLocation()]; ok && k == lockfile.SourceGit {
+					key = bk
+				}
+				moved[key] = append(moved[key], n)
 			}
 			if len(keep) == 0 {
 				delete(hv, v)
