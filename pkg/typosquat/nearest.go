@@ -186,7 +186,7 @@ func (ix *Index) nearestUnscoped(q, raw string) (Match, bool) {
 			return m, true
 		}
 	}
-	if ix.enabled(Transposition) {
+	if ix.enabled(Transposition) && !ix.isWord(q) {
 		if r, how, ok := ix.transposition(ds); ok {
 			return ix.match(r, Transposition, "%q %s %q", q, how, ix.names[r]), true
 		}
@@ -204,7 +204,7 @@ func (ix *Index) nearestUnscoped(q, raw string) (Match, bool) {
 // or any popular name whose word q mistypes at its end with a neighbouring
 // key (see endSlip).
 func (ix *Index) nearEdit(q string) (Match, bool) {
-	if len(q) < ix.tune.nearMin {
+	if len(q) < ix.tune.nearMin || ix.isWord(q) {
 		return Match{}, false
 	}
 	best, how := int32(-1), ""
@@ -385,7 +385,7 @@ func (ix *Index) unscopedScope(q, ds string) (Match, bool) {
 		if ids[0] < ix.tune.bareRank {
 			return ix.match(ids[0], ScopeConfusion, "%q is scoped %q without its scope", q, ix.names[ids[0]]), true
 		}
-		if ix.enabled(ScopeDropped) {
+		if ix.enabled(ScopeDropped) && !ix.isWord(q) {
 			return ix.match(ids[0], ScopeDropped, "%q is the name of the scoped package %q without its scope", q, ix.names[ids[0]]), true
 		}
 	}

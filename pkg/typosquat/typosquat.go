@@ -16,6 +16,7 @@ package typosquat
 
 import (
 	_ "embed"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -41,19 +42,21 @@ const (
 	// for "hdkey", "degbu" for "debug", "bitcionjslib" for "bitcoinjs-lib"),
 	// for any popular name of at least 4 letters (5 for a moved letter).
 	// Fingers that hit the right keys in the wrong order make it, and
-	// legitimate names rarely do, so it reaches the whole popular list.
+	// legitimate names rarely do, so it reaches the whole popular list; but
+	// not English words ("alert" for "alter", see Words).
 	Transposition Reason = "transposition"
 	// NearEdit is any other single Damerau-Levenshtein step (an insertion,
 	// deletion, substitution or swap anywhere) from one of the more popular
 	// names, both at least 4 characters long. Real typosquat campaigns use
 	// such edits ("bunfer-xor", "saync", "epress") but so do many legitimate
-	// names, so pkg/checks reports it as a weak signal.
+	// names, so pkg/checks reports it as a weak signal. English words ("cork"
+	// for "cors") are left alone (see Words).
 	NearEdit Reason = "near-edit"
 	// ScopeDropped is the name part of any other popular scoped package,
 	// without its scope ("core-auth" for "@azure/core-auth"), as the 2022
 	// campaign against Azure's packages used. Many scoped packages share a
 	// generic name part with unrelated packages, so pkg/checks reports it
-	// as a weak signal.
+	// as a weak signal, and leaves English words ("database") alone.
 	ScopeDropped Reason = "scope-dropped"
 	// Homoglyph is a spelling that renders alike: 1/l/I, 0/o, rn/m, vv/w, and
 	// Cyrillic, Greek or full-width letters that look like ASCII ones.
@@ -98,12 +101,30 @@ const maxNameLen = 214
 
 //go:generate go run ./internal/gen -out popular.txt -established established.txt -established-top 40000 -heldout ../../testdata/typosquat/heldout-names.txt -heldout-from 40000 -heldout-to 60000 -sample ../../testdata/typosquat/random-names.txt -sample-n 20000 -sample-seed 1
 //go:generate go test -run ^TestEmbeddedIndex$ -update .
+//go:generate go test -run ^TestDictionaryWords$ -update .
 
 //go:embed popular.txt
 var popularList string
 
 //go:embed established.txt
 var establishedList string
+
+// wordsList holds the English words (word-list@4.1.0, MIT) that the
+// near-edit, scope-dropped or transposition rule would otherwise flag; see
+// Words.
+//
+//go:embed words.txt
+var wordsList string
+
+// Words returns the embedded dictionary words that the rules near-edit,
+// scope-dropped and transposition never flag: "cork" is one edit from
+// "cors", "database" the name part of "@firebase/database", "alert" "alter"
+// with a letter moved, but a plain English word is far more often a name of
+// its own than a typing slip. The other rules still apply to them (an extra
+// or neighbouring-key letter, as "sparkies" for "sparkles").
+func Words() []string {
+	return parseList(wordsList)
+}
 
 // Established returns the embedded established names: the 35,119 most
 // depended-upon npm packages that are not in the popular list. Default never
@@ -118,7 +139,7 @@ func Popular() []string {
 }
 
 var defaultIndex = sync.OnceValue(func() *Index {
-	opts := []Option{withEstablished(Established())}
+	opts := []Option{withEstablished(Established()), withWords(Words())}
 	if d, err := readIndexFile(embeddedIndex, popularList+establishedList); err == nil {
 		opts = append(opts, withPrebuilt(d))
 	}
@@ -156,11 +177,17 @@ type config struct {
 	prebuilt *prebuilt // every hash index, from index.bin
 	// established names are never flagged (and are not targets).
 	established []string
+	// words are never flagged by near-edit, scope-dropped or transposition.
+	words []string
 }
 
 // withEstablished marks names that are never flagged, as WithAllowed does,
 // kept in a hash index (prebuilt for Default) instead of a map.
 func withEstablished(names []string) Option { return func(c *config) { c.established = names } }
+
+// withWords gives the dictionary words that near-edit, scope-dropped and
+// transposition leave alone, sorted.
+func withWords(words []string) Option { return func(c *config) { c.words = words } }
 
 // withPrebuilt uses deletion indexes read from index.bin instead of building
 // them; they must have been built from the same list.
@@ -210,6 +237,10 @@ type Index struct {
 	joined     keyed            // delimiter skeleton of scope+name ("typesnode") -> ranks
 	bare       keyed            // name part of "@scope/name", scopes other than @types -> ranks
 
+	// dictWords are never flagged by near-edit, scope-dropped or
+	// transposition; sorted.
+	dictWords []string
+
 	// Established names: never flagged.
 	establishedNames []string
 	estab            keyed // name -> index in establishedNames
@@ -241,6 +272,7 @@ func New(popular []string, opts ...Option) *Index {
 		ix.allow[strings.ToLower(n)] = true
 	}
 	ix.establishedNames = c.established
+	ix.dictWords = c.words
 	ix.keyFuncs()
 	// With prebuilt indexes only the names and the scope list are needed;
 	// TestEmbeddedIndex checks that the embedded list has no invalid or
@@ -351,6 +383,13 @@ func (ix *Index) build(k keyed, ids []int32) keyed {
 }
 
 // allowed reports whether a lowercased name is never flagged.
+// isWord reports whether q is one of the dictionary words that near-edit,
+// scope-dropped and transposition leave alone.
+func (ix *Index) isWord(q string) bool {
+	_, ok := slices.BinarySearch(ix.dictWords, q)
+	return ok
+}
+
 func (ix *Index) allowed(name string) bool {
 	return ix.allow[name] || len(ix.estab.get(name)) > 0
 }
