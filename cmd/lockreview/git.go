@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path"
 	"strings"
@@ -31,8 +32,12 @@ func gitRequest(ctx context.Context, spec string) (review.Request, error) {
 	if err != nil {
 		return review.Request{}, err
 	}
+	changed := strings.Split(string(out), "\x00")
+	if err := linkedLockfiles(ctx, repo, head, changed); err != nil {
+		return review.Request{}, err
+	}
 	var req review.Request
-	for _, p := range strings.Split(string(out), "\x00") {
+	for _, p := range changed {
 		if !IsLockfile(p) {
 			continue
 		}
@@ -43,6 +48,10 @@ func gitRequest(ctx context.Context, spec string) (review.Request, error) {
 		if fp.Head, err = gitShow(ctx, repo, head, p); err != nil {
 			return review.Request{}, err
 		}
+		if fp.Base == nil && fp.Head == nil {
+			// git diff says it changed: reading neither side would pass it unseen.
+			return review.Request{}, fmt.Errorf("%s changed between %s and %s but could be read at neither", p, shortRev(base), shortRev(head))
+		}
 		req.Files = append(req.Files, fp)
 	}
 	// The policy comes from the base: a change cannot loosen its own policy.
@@ -51,11 +60,43 @@ func gitRequest(ctx context.Context, spec string) (review.Request, error) {
 		return review.Request{}, err
 	}
 	if data != nil {
-		if req.Policy, err = policy.ParseAt(policy.FileName+" at "+base[:min(len(base), 12)], data); err != nil {
+		if req.Policy, err = policy.ParseAt(policy.FileName+" at "+shortRev(base), data); err != nil {
 			return review.Request{}, err
 		}
 	}
 	return req, nil
+}
+
+// linkedLockfiles fails when a lockfile at head is a symbolic link whose
+// target changed: npm installs from the target, which is not named like a
+// lockfile, so the change would pass unreviewed. (A changed link itself is
+// refused by gitShow.)
+func linkedLockfiles(ctx context.Context, repo, head string, changed []string) error {
+	isChanged := make(map[string]bool, len(changed))
+	for _, p := range changed {
+		isChanged[p] = true
+	}
+	out, err := git(ctx, repo, "ls-tree", "-r", "-z", "--full-tree", head)
+	if err != nil {
+		return err
+	}
+	for _, entry := range bytes.Split(out, []byte{0}) {
+		meta, name, ok := bytes.Cut(entry, []byte{'\t'})
+		f := strings.Fields(string(meta))
+		if !ok || len(f) != 3 || f[0] != "120000" || !IsLockfile(string(name)) {
+			continue
+		}
+		target, err := git(ctx, repo, "cat-file", "blob", f[2])
+		if err != nil {
+			return err
+		}
+		p := string(name)
+		t := path.Clean(path.Join(path.Dir(p), string(target)))
+		if isChanged[t] {
+			return fmt.Errorf("%s at %s is a symbolic link to %q, which changed: npm installs from the link's target, which lockreview does not follow; review %s with --base and --head, or replace the link with the file", p, shortRev(head), string(target), t)
+		}
+	}
+	return nil
 }
 
 // IsLockfile reports whether a repository path is an npm lockfile lockreview
@@ -111,30 +152,53 @@ func revParse(ctx context.Context, repo, ref string) (string, error) {
 }
 
 // gitShow returns the file at rev (p is relative to the top level), or nil
-// when it does not exist there.
+// when it does not exist there. A path that is not a regular file there (a
+// symbolic link, a submodule, a folder) is an error: npm would read something
+// else than the blob holds.
 func gitShow(ctx context.Context, repo, rev, p string) ([]byte, error) {
-	// ls-tree tells "absent" apart from "git failed".
-	out, err := git(ctx, repo, "ls-tree", "--full-tree", "--name-only", rev, "--", p)
+	// ls-tree tells "absent" apart from "git failed", and gives the mode and
+	// object id; paths are literal (see git), never pathspec magic.
+	out, err := git(ctx, repo, "ls-tree", "--full-tree", "-z", rev, "--", p)
 	if err != nil {
 		return nil, err
 	}
-	if len(bytes.TrimSpace(out)) == 0 {
+	entry, _, _ := bytes.Cut(out, []byte{0})
+	if len(entry) == 0 {
 		return nil, nil
 	}
-	data, err := git(ctx, repo, "show", rev+":"+p)
+	meta, name, ok := bytes.Cut(entry, []byte{'\t'})
+	fields := strings.Fields(string(meta))
+	if !ok || string(name) != p || len(fields) != 3 {
+		return nil, fmt.Errorf("%s at %s: unexpected git ls-tree output %q", p, shortRev(rev), entry)
+	}
+	mode, kind, id := fields[0], fields[1], fields[2]
+	switch {
+	case mode == "120000":
+		target, _ := git(ctx, repo, "cat-file", "blob", id)
+		return nil, fmt.Errorf("%s at %s is a symbolic link to %q: npm reads the link's target, which lockreview does not follow; review the target file with --base and --head, or replace the link with the file", p, shortRev(rev), strings.TrimSpace(string(target)))
+	case kind != "blob":
+		return nil, fmt.Errorf("%s at %s is a %s, not a file", p, shortRev(rev), kind)
+	}
+	data, err := git(ctx, repo, "cat-file", "blob", id)
 	if err != nil {
 		return nil, err
 	}
 	if len(data) > maxInput {
-		return nil, fmt.Errorf("%s at %s: larger than %d MiB", p, rev, maxInput>>20)
+		return nil, fmt.Errorf("%s at %s: larger than %d MiB", p, shortRev(rev), maxInput>>20)
 	}
 	return data, nil
 }
+
+// shortRev abbreviates a commit id for messages.
+func shortRev(rev string) string { return rev[:min(len(rev), 12)] }
 
 // git runs a git command in dir ("" is the working directory).
 func git(ctx context.Context, dir string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, "git", args...)
 	cmd.Dir = dir
+	// Paths from the repository are data: a folder named ":app" or
+	// ":(glob)x" must not be read as pathspec magic.
+	cmd.Env = append(os.Environ(), "GIT_LITERAL_PATHSPECS=1")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -129,14 +129,15 @@ func TestDiffSARIFAndMarkdown(t *testing.T) {
 	}
 }
 
-// TestDiffGit builds a repository with two commits and reviews the range,
-// with the policy read from the base commit only.
-func TestDiffGit(t *testing.T) {
+// gitRepo makes an empty git repository; run runs git in it and write copies
+// a testdata file to a path in it.
+func gitRepo(t *testing.T) (dir string, run func(args ...string), write func(rel, src string)) {
+	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git not installed")
 	}
-	dir := t.TempDir()
-	gitRun := func(args ...string) {
+	dir = t.TempDir()
+	run = func(args ...string) {
 		t.Helper()
 		cmd := exec.Command("git", args...)
 		cmd.Dir = dir
@@ -145,7 +146,7 @@ func TestDiffGit(t *testing.T) {
 			t.Fatalf("git %v: %v\n%s", args, err, out)
 		}
 	}
-	write := func(rel, src string) {
+	write = func(rel, src string) {
 		t.Helper()
 		data, err := os.ReadFile(src)
 		if err != nil {
@@ -158,7 +159,24 @@ func TestDiffGit(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	gitRun("init", "-q", "-b", "main")
+	run("init", "-q", "-b", "main")
+	return dir, run, write
+}
+
+// chdir changes the working directory for the rest of the test.
+func chdir(t *testing.T, dir string) {
+	t.Helper()
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chdir(wd) })
+}
+
+// TestDiffGit builds a repository with two commits and reviews the range,
+// with the policy read from the base commit only.
+func TestDiffGit(t *testing.T) {
+	dir, gitRun, write := gitRepo(t)
 	write("package-lock.json", testdata("attack-typosquat", "base.json"))
 	write("web/npm-shrinkwrap.json", testdata("attack-integrity-swap", "base.json"))
 	write("node_modules/x/package-lock.json", testdata("attack-integrity-swap", "base.json"))
@@ -180,11 +198,7 @@ func TestDiffGit(t *testing.T) {
 	gitRun("add", "-A")
 	gitRun("commit", "-qm", "head")
 
-	wd, _ := os.Getwd()
-	if err := os.Chdir(dir); err != nil {
-		t.Fatal(err)
-	}
-	defer os.Chdir(wd)
+	chdir(t, dir)
 
 	code, stdout, stderr := runCLI(t, "diff", "--offline", "--git", "HEAD~1..HEAD", "--format", "json")
 	if code != exitFindings {
@@ -231,6 +245,74 @@ func TestDiffGit(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, "diff", "--offline", "--git", "--upload-pack=x..HEAD"); code != exitUsage || !strings.Contains(stderr, "want BASE..HEAD") {
 		t.Errorf("option-like ref: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestDiffGitLiteralPaths checks that folder names are data to git: a
+// lockfile under ":app" (pathspec magic for "app") or ":(glob)x" is
+// reviewed, not read as absent at both sides (a pass) or a git error.
+func TestDiffGitLiteralPaths(t *testing.T) {
+	dir, run, write := gitRepo(t)
+	for _, d := range []string{":app", ":(glob)x", ":!y"} {
+		write(d+"/package-lock.json", testdata("attack-integrity-swap", "base.json"))
+	}
+	run("add", "-A")
+	run("commit", "-qm", "base")
+	for _, d := range []string{":app", ":(glob)x", ":!y"} {
+		write(d+"/package-lock.json", testdata("attack-integrity-swap", "head.json"))
+	}
+	run("commit", "-qam", "head")
+	chdir(t, dir)
+	code, stdout, stderr := runCLI(t, "diff", "--offline", "--git", "HEAD~1..HEAD", "--format", "json")
+	if code != exitFindings {
+		t.Fatalf("exit %d, want 1; stderr %s", code, stderr)
+	}
+	for _, d := range []string{":app", ":(glob)x", ":!y"} {
+		if !strings.Contains(stdout, `"lockfile": "`+d+`/package-lock.json"`) {
+			t.Errorf("no finding in %s/package-lock.json:\n%s", d, stdout)
+		}
+	}
+}
+
+// TestDiffGitSymlink checks that a lockfile that is a symbolic link in git
+// fails the review with a message that says so, instead of a JSON error
+// about the link's text.
+func TestDiffGitSymlink(t *testing.T) {
+	dir, run, write := gitRepo(t)
+	headLock, err := filepath.Abs(testdata("attack-integrity-swap", "head.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("real.json", testdata("attack-integrity-swap", "base.json"))
+	write("package-lock.json", testdata("attack-integrity-swap", "base.json"))
+	run("add", "-A")
+	run("commit", "-qm", "base")
+	if err := os.Remove(filepath.Join(dir, "package-lock.json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real.json", filepath.Join(dir, "package-lock.json")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	run("add", "-A")
+	run("commit", "-qm", "link")
+	chdir(t, dir)
+	code, _, stderr := runCLI(t, "diff", "--offline", "--git", "HEAD~1..HEAD")
+	if code != exitUsage || !strings.Contains(stderr, "package-lock.json at ") || !strings.Contains(stderr, `symbolic link to "real.json"`) {
+		t.Errorf("link added: exit %d, stderr %q; want 2 and a message naming the link", code, stderr)
+	}
+	// Then a change to the target alone: npm installs it through the link.
+	write("real.json", headLock)
+	run("commit", "-qam", "target")
+	code, _, stderr = runCLI(t, "diff", "--offline", "--git", "HEAD~1..HEAD")
+	if code != exitUsage || !strings.Contains(stderr, `symbolic link to "real.json", which changed`) {
+		t.Errorf("target changed: exit %d, stderr %q; want 2 and a message naming the link and its target", code, stderr)
+	}
+	// An unrelated change still passes.
+	write("README", headLock)
+	run("add", "-A")
+	run("commit", "-qm", "other")
+	if code, _, stderr = runCLI(t, "diff", "--offline", "--git", "HEAD~1..HEAD"); code != exitOK {
+		t.Errorf("unrelated change: exit %d, stderr %q; want 0", code, stderr)
 	}
 }
 
