@@ -592,3 +592,32 @@ func TestREADMEListsEveryCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestIntegrityChangedPointsAtChangedCopy checks that with two copies of a
+// version, the finding points at the tampered one and shows its hashes
+// apart, not at the untouched copy with an apparently identical hash.
+func TestIntegrityChangedPointsAtChangedCopy(t *testing.T) {
+	const good = "sha512-v2kDEe57lecTulaDIuNTPy3Ry4gLGJ6Z1O3vE1krgXZNrsQ+LFTGHVxVjcXPs17LhbZVGedAJv8XZ1tvj5FvSg=="
+	const bad = "sha512-v2kDEe57lecTulaDIuNTPy3Ry4gLGJ6Z1O3vE1krgXZNrsQ+LFTGHVxVjcXPs17LhbZVGedAJv8XZ1tvj5FvSh=="
+	entry := func(path, integrity string) string {
+		return raw(path, `"version":"4.17.21"`, `"resolved":"https://registry.npmjs.org/lodash/-/lodash-4.17.21.tgz"`, fmt.Sprintf(`"integrity":%q`, integrity))
+	}
+	base := lock(t, 3, ``, entry("node_modules/lodash", good), pkg("node_modules/yargs", "1.0.0"), entry("node_modules/yargs/node_modules/lodash", good))
+	head := lock(t, 3, ``, entry("node_modules/lodash", good), pkg("node_modules/yargs", "1.0.0"), entry("node_modules/yargs/node_modules/lodash", bad))
+	in := &checks.Input{Lockfile: "package-lock.json", Changes: diff.Compare(base, head), Config: checks.DefaultConfig()}
+	fs := checks.Run(in, func(id string) bool { return id == "integrity-changed" })
+	if len(fs) != 1 {
+		t.Fatalf("findings = %+v, want one", fs)
+	}
+	f := fs[0]
+	if f.Path != "node_modules/yargs/node_modules/lodash" || f.Line != head.Package("node_modules/yargs/node_modules/lodash").Line {
+		t.Errorf("points at %s line %d, want the tampered copy", f.Path, f.Line)
+	}
+	if f.Values["before"] != good || f.Values["after"] != bad {
+		t.Errorf("values = %v, want the tampered copy's before and after", f.Values)
+	}
+	before, after, _ := strings.Cut(f.Message[strings.Index(f.Message, "(")+1:strings.Index(f.Message, ")")], " → ")
+	if before == after || !strings.Contains(f.Message, "at node_modules/yargs/node_modules/lodash") {
+		t.Errorf("message %q: the two hashes read the same, or the copy is not named", f.Message)
+	}
+}

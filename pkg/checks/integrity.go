@@ -30,24 +30,41 @@ func IntegrityChanged(in *Input) []Finding {
 		if c.Kind != diff.IntegrityChanged {
 			continue
 		}
-		before, after := integrities(c.Before), integrities(c.After)
+		// The copy that changed the most is the one to show and point at:
+		// another copy may be untouched.
+		worst, node := diff.IntegritySame, (*lockfile.Package)(nil)
+		for _, n := range c.After {
+			if rel := diff.CompareIntegrity(c.Before, []*lockfile.Package{n}); rel > worst {
+				worst, node = rel, n
+			}
+		}
+		if node == nil {
+			continue
+		}
+		before, after := integrityAt(c.Before, node.Path), node.Integrity
+		b, a := shortPair(before, after)
+		where := ""
+		if len(c.After) > 1 {
+			where = " at " + node.Path
+		}
 		var f Finding
-		switch diff.CompareIntegrity(c.Before, c.After) {
+		switch worst {
 		case diff.IntegrityConflict:
 			f = finding(c, Critical,
-				fmt.Sprintf("%s@%s has a different integrity hash than in the base lockfile (%s → %s): the same version now points at other bytes", c.Name, c.To, short(before), short(after)),
+				fmt.Sprintf("%s@%s%s has a different integrity hash than in the base lockfile (%s → %s): the same version now points at other bytes", c.Name, c.To, where, b, a),
 				"A published version never changes: find out where the new bytes come from before merging, and regenerate the lockfile against the registry.")
 		case diff.IntegrityWeakened:
 			f = finding(c, High,
-				fmt.Sprintf("%s@%s is now pinned by a weaker hash than in the base lockfile (%s → %s): a change of bytes would not show", c.Name, c.To, short(before), short(after)),
+				fmt.Sprintf("%s@%s%s is now pinned by a weaker hash than in the base lockfile (%s → %s): a change of bytes would not show", c.Name, c.To, where, b, a),
 				"Restore the stronger integrity from the base, or regenerate the lockfile with a current npm, which records sha512.")
 		case diff.IntegrityRehashed:
 			f = finding(c, Low,
-				fmt.Sprintf("%s@%s is now pinned by another hash algorithm (%s → %s); the bytes cannot be compared offline", c.Name, c.To, short(before), short(after)),
+				fmt.Sprintf("%s@%s%s is now pinned by another hash algorithm (%s → %s); the bytes cannot be compared offline", c.Name, c.To, where, b, a),
 				"Usually npm re-recording a sha1 entry as sha512. An online review verifies the registry's signature over the new hash.")
 		default:
 			continue
 		}
+		f.Line, f.Path = node.Line, node.Path
 		f.Values = map[string]string{"before": before, "after": after}
 		out = append(out, f)
 	}
@@ -118,6 +135,34 @@ func integrities(ps []*lockfile.Package) string {
 		}
 	}
 	return strings.Join(out, " ")
+}
+
+// integrityAt is the base integrity to compare a head copy at path with: the
+// base copy at the same path, else every base copy's.
+func integrityAt(base []*lockfile.Package, path string) string {
+	for _, b := range base {
+		if b.Path == path && b.Integrity != "" {
+			return b.Integrity
+		}
+	}
+	return integrities(base)
+}
+
+// shortPair abbreviates two different hashes for a "before → after"
+// message, each long enough to show where they differ ("sha512-A…" and
+// "sha512-A sha512-B…" would otherwise read the same).
+func shortPair(a, b string) (string, string) {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	cut := func(s string) string {
+		if end := max(20, n+8); len(s) > end+4 {
+			return s[:end] + "…"
+		}
+		return s
+	}
+	return cut(a), cut(b)
 }
 
 // short abbreviates a hash for messages; the full value stays in Values.
