@@ -182,6 +182,13 @@ func TestChecks(t *testing.T) {
 		{"name-mismatch/version", "name-mismatch",
 			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.1"`, `"resolved":"https://registry.npmjs.org/a/-/a-0.0.9.tgz"`, `"integrity":"sha512-x"`)), def,
 			[]got{{"name-mismatch", "critical", "a", "1.0.1", "", ""}}},
+		// A folder differing from the tarball's name only in case is one that
+		// case-insensitive file systems mix up with the real one.
+		{"name-mismatch/case-only", "name-mismatch",
+			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/Lodash", `"version":"4.17.21"`, `"resolved":"https://registry.npmjs.org/lodash/-/lodash-4.17.21.tgz"`, `"integrity":"sha512-x"`)), def,
+			[]got{{"name-mismatch", "critical", "Lodash", "4.17.21", "", ""}}},
+		{"name-mismatch/legacy-upper-case-name-no-fire", "name-mismatch",
+			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/JSONStream", `"version":"1.3.5"`, `"resolved":"https://registry.npmjs.org/JSONStream/-/JSONStream-1.3.5.tgz"`, `"integrity":"sha512-x"`)), def, nil},
 		{"name-mismatch/folder-holds-another-package", "name-mismatch",
 			lock(t, 3, `"lodash":"^4.17.21"`, pkg("node_modules/lodash", "4.17.21")),
 			lock(t, 3, `"lodash":"^4.17.21"`, raw("node_modules/lodash", `"name":"evil-pkg"`, `"version":"4.17.21"`, `"resolved":"https://registry.npmjs.org/evil-pkg/-/evil-pkg-4.17.21.tgz"`, `"integrity":"sha512-x"`)), def,
@@ -479,6 +486,36 @@ func TestOddPaths(t *testing.T) {
 	for _, f := range checks.OddPaths(in) {
 		if f.Severity != checks.Medium {
 			t.Errorf("an odd path the base already had: %+v, want medium", f)
+		}
+	}
+}
+
+// TestCaseCollisions checks that two install paths differing only in case,
+// one folder on macOS and Windows, are reported: critical when new, medium
+// when the base had both, and never for a lone legacy upper-case name.
+func TestCaseCollisions(t *testing.T) {
+	entry := func(path, name, integrity string) string {
+		return raw(path, `"version":"4.17.21"`, fmt.Sprintf(`"resolved":"https://registry.npmjs.org/%s/-/%s-4.17.21.tgz"`, name, name), fmt.Sprintf(`"integrity":%q`, integrity))
+	}
+	base := lock(t, 3, ``, entry("node_modules/lodash", "lodash", "sha512-good"), entry("node_modules/JSONStream", "JSONStream", "sha512-j"))
+	head := lock(t, 3, ``, entry("node_modules/lodash", "lodash", "sha512-good"), entry("node_modules/JSONStream", "JSONStream", "sha512-j"),
+		entry("node_modules/Lodash", "Lodash", "sha512-evil"), entry("node_modules/a/node_modules/X", "X", "sha512-1"), entry("node_modules/a/node_modules/x", "x", "sha512-2"))
+	in := &checks.Input{Lockfile: "package-lock.json", Changes: diff.Compare(base, head), Config: checks.DefaultConfig()}
+	var got []string
+	for _, f := range checks.OddPaths(in) {
+		got = append(got, fmt.Sprintf("%s %s %s", f.Severity, f.Path, f.Values["collides"]))
+		if f.Line == 0 || !strings.Contains(f.Message, "differ only in case") {
+			t.Errorf("finding %+v: want a line and a message saying why", f)
+		}
+	}
+	want := []string{"critical node_modules/Lodash node_modules/lodash", "critical node_modules/a/node_modules/X node_modules/a/node_modules/x"}
+	if !slices.Equal(got, want) {
+		t.Errorf("case collisions = %q, want %q", got, want)
+	}
+	in.Changes = diff.Compare(head, head)
+	for _, f := range checks.OddPaths(in) {
+		if f.Severity != checks.Medium {
+			t.Errorf("a collision the base already had: %+v, want medium", f)
 		}
 	}
 }

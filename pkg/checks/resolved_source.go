@@ -324,7 +324,10 @@ func NameMismatch(in *Input) []Finding {
 			seen[n.Path] = true
 			var msg string
 			switch {
-			case !strings.EqualFold(s.TarballName, n.Name):
+			case s.TarballName != n.Name:
+				// Exact: registry names and URLs keep their case, and a
+				// folder "Lodash" holding lodash's tarball is one that
+				// case-insensitive file systems mix up with "lodash".
 				msg = fmt.Sprintf("entry %q (%s %s) resolves to the tarball of another package, %q: %s", n.Path, n.Name, n.Version, s.TarballName, s.URL)
 			case s.TarballVersion != "" && s.TarballVersion != n.Version:
 				msg = fmt.Sprintf("entry %q (%s %s) resolves to the tarball of version %s: %s", n.Path, n.Name, n.Version, s.TarballVersion, s.URL)
