@@ -114,6 +114,19 @@ func TestChecks(t *testing.T) {
 		want       []got
 	}{
 		// install-script
+		// A git dependency runs its prepare script at install.
+		{"install-script/new-git-dependency", "install-script",
+			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"git+ssh://git@github.com/o/a.git#0123456789abcdef0123456789abcdef01234567"`)), def,
+			[]got{{"install-script", "high", "a", "1.0.0", "", ""}}},
+		{"install-script/registry-to-git", "install-script",
+			lock(t, 3, ``, pkg("node_modules/a", "1.0.0")), lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.1"`, `"resolved":"git+ssh://git@github.com/o/a.git#0123456789abcdef0123456789abcdef01234567"`)), def,
+			[]got{{"install-script", "high", "a", "1.0.1", "1.0.0", ""}}},
+		{"install-script/git-commit-bump-no-fire", "install-script",
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"git+ssh://git@github.com/o/a.git#0123456789abcdef0123456789abcdef01234567"`)),
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.1"`, `"resolved":"git+ssh://git@github.com/o/a.git#fedcba9876543210fedcba9876543210fedcba98"`)), def, nil},
+		{"install-script/git-upgrade-v1-no-fire", "install-script",
+			lockV1(t, `"a":{"version":"github:o/a#0123456789abcdef0123456789abcdef01234567","from":"github:o/a"}`),
+			lock(t, 3, `"a":"github:o/a"`, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"git+ssh://git@github.com/o/a.git#0123456789abcdef0123456789abcdef01234567"`)), def, nil},
 		{"install-script/new-package", "install-script",
 			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/a", "1.0.0", script)), def,
 			[]got{{"install-script", "high", "a", "1.0.0", "", ""}}},
@@ -547,6 +560,7 @@ func TestRealScenarios(t *testing.T) {
 		"v1-octokit-webhooks-dependabot-lodash": {
 			{"resolved-changed", "low", "callsites"}, {"resolved-changed", "low", "minimist"}},
 		"v2-octokit-webhooks-es5-ext-install-script": {
+			{"install-script", "high", "@apidevtools/json-schema-ref-parser"},
 			{"source-changed", "high", "@apidevtools/json-schema-ref-parser"},
 			{"install-script", "high", "es5-ext"},
 			{"non-registry-source", "medium", "@apidevtools/json-schema-ref-parser"}},

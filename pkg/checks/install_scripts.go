@@ -19,6 +19,9 @@ import (
 // lockfileVersion 1 base never recorded the flag, so an update from such a base
 // is reported at medium (unknown before, not known-clean), and an unchanged
 // version is not reported at all: a format upgrade is not a change.
+// A package that newly comes from git is reported too (high): npm clones it,
+// installs its devDependencies and runs its prepare script at install, and
+// no lockfile records that as hasInstallScript.
 // Remediation: read the script in the package's package.json for the exact
 // version; if it is not needed, install with --ignore-scripts or pin the
 // previous version.
@@ -31,6 +34,9 @@ func InstallScripts(in *Input) []Finding {
 		metaAfter, metaBefore := in.Meta.of(c)
 		has, known, text := scriptsOf(c.After, head, metaAfter)
 		if !known || !has {
+			if f, ok := newGitSource(c); ok {
+				out = append(out, f)
+			}
 			continue
 		}
 		var f Finding
@@ -78,6 +84,23 @@ func InstallScripts(in *Input) []Finding {
 		}
 	}
 	return out
+}
+
+// newGitSource reports an added or updated package installed from git that
+// did not come from git before: npm runs its prepare script (after
+// installing its devDependencies) when it packs the clone, code that runs at
+// install like an install script.
+func newGitSource(c *diff.Change) (Finding, bool) {
+	isGit := func(p *lockfile.Package) bool { return p.Source.Kind == lockfile.SourceGit && !p.Link && !p.Workspace }
+	n := firstWith(c.After, isGit)
+	if n == nil || firstWith(c.Before, isGit) != nil {
+		return Finding{}, false
+	}
+	f := finding(c, High, fmt.Sprintf("%s is installed from git (%s): npm clones it, installs its devDependencies and runs its prepare script at install, whatever hasInstallScript says", versionText(c), n.Source.URL),
+		"Read the repository's package.json scripts (prepare, and any install scripts) at the pinned commit before merging, or depend on a registry release instead.")
+	f.Line, f.Path = n.Line, n.Path
+	f.Values = map[string]string{"resolved": n.Source.URL}
+	return f, true
 }
 
 // scriptsOf says whether the nodes of one version run an install script,
