@@ -36,6 +36,15 @@ type parser struct {
 	arena  []byte              // unescaped object names (all names when streaming), a stack: see push
 	slab   []Package           // see newPackage
 	deps   []Dep               // dependencies of the open entries, a stack: see takeDeps
+
+	// The comparison of `dependencies` with `packages` (sections.go).
+	mm       []SectionMismatch   // found so far; Field "" marks one a duplicate key dropped
+	mmLive   int                 // entries of mm not dropped
+	rpath    []byte              // real install path of the entry being read
+	vpath    []byte              // its path as `dependencies` nests it, for errors
+	lspans   []legacySpan        // of the open dependencies objects, a stack
+	lobj     int                 // dependencies objects opened
+	aliasRaw map[*Package]string // the "npm:" version of built v1 alias entries
 }
 
 // lineSource answers line queries: a lineCounter over the whole input, or

@@ -28,6 +28,16 @@ type Lockfile struct {
 	// ("node_modules/x/../lodash", "node_modules//a", a backslash): npm
 	// resolves them to another location than a reader of the key sees.
 	OddPaths []OddPath
+	// SectionMismatches lists where the `dependencies` section of a
+	// lockfileVersion 2 or 3 file (what npm 6 installs from) disagrees with
+	// `packages` (what npm 7+ installs from, and what Packages holds): a
+	// version, resolved URL or integrity that differs, or an entry that
+	// `packages` lacks. npm never writes one, so each is an edit that npm 6
+	// would install unseen. Nil when the file has only one of the sections
+	// or is read as lockfileVersion 1. When `packages` is named twice and
+	// `dependencies` comes between them, it is compared with the first.
+	// Only the first 1,000 are recorded.
+	SectionMismatches []SectionMismatch
 
 	byPath map[string]*Package
 }

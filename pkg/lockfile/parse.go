@@ -25,8 +25,8 @@ import (
 // Only the first 1,000 duplicate keys are recorded.
 //
 // lockfileVersion 1 is read from the nested `dependencies` tree; 2 and 3 from
-// `packages` only (the v1-style copy in v2 files is walked but not built),
-// except that a file without `packages` is read from `dependencies` as npm
+// `packages` (the v1-style copy in v2 files, which npm 6 installs from, is
+// compared with it: see Lockfile.SectionMismatches), except that a file without `packages` is read from `dependencies` as npm
 // does, whatever its lockfileVersion, and then reports Version 1.
 // Without lockfileVersion, a file with only `dependencies` is read as 1, one
 // with only `packages` as 3, one with both as 2. Entries outside any
@@ -84,6 +84,12 @@ func (p *parser) parse() (*Lockfile, error) {
 		v3          *packagesResult
 		v1          []*Package
 		haveV1      bool
+		// byPath indexes packagesOf's entries, built for the comparison
+		// of the two sections; finish reuses it.
+		byPath     map[string]*Package
+		packagesOf *packagesResult
+		// walked: the last `dependencies` was compared while read.
+		walked bool
 	)
 	for p.more() {
 		key, off, _, _, err := p.key()
@@ -110,15 +116,20 @@ func (p *parser) parse() (*Lockfile, error) {
 				return nil, err
 			}
 		case "dependencies":
-			// lockfileVersion 2 repeats the tree in v1 form for old npm
-			// versions; once `packages` was read, do not build it. npm
-			// reads `dependencies` whenever `packages` is missing, whatever
-			// the version says, so until then it is built.
+			// lockfileVersion 2 repeats the tree in v1 form for npm 6.
+			// Once `packages` was read, it is not built but compared with
+			// it as it is read (sections.go). npm reads `dependencies`
+			// whenever `packages` is missing, whatever the version says,
+			// so until then it is built (and compared at the end).
 			if haveVersion && version >= 2 && v3 != nil {
-				err = p.skip()
+				if packagesOf != v3 {
+					byPath, packagesOf = indexPackages(v3.pkgs), v3
+				}
+				err = p.legacy(off, byPath)
+				v1, walked = nil, true
 			} else {
 				v1, err = p.v1(p.lines.at(off))
-				haveV1 = true
+				haveV1, walked = true, false
 			}
 			if err != nil {
 				return nil, err
@@ -169,6 +180,18 @@ func (p *parser) parse() (*Lockfile, error) {
 	} else if v3 != nil {
 		l.Packages = v3.pkgs
 		l.OddPaths = p.odd
+		switch {
+		case walked:
+			l.SectionMismatches = p.mismatches()
+		case v1 != nil:
+			if packagesOf != v3 {
+				byPath, packagesOf = indexPackages(v3.pkgs), v3
+			}
+			l.SectionMismatches = p.compareBuilt(v1, byPath)
+		}
+		if packagesOf == v3 {
+			l.byPath = byPath
+		}
 		if r := v3.root; r != nil {
 			l.Root = r
 			if r.Name != "" {
@@ -201,7 +224,11 @@ func finish(l *Lockfile) {
 	}
 	clear(pkgs[len(out):])
 	l.Packages = out
-	l.index()
+	if len(l.byPath) != len(out) {
+		// Not built while parsing (only `packages` entries, unique by
+		// path, are indexed then).
+		l.index()
+	}
 	for _, p := range l.Packages {
 		if p.Link && p.Version == "" {
 			if t := l.byPath[p.Resolved]; t != nil && !t.Link {

@@ -117,6 +117,10 @@ func (p *parser) v1entry(out *[]*Package, path, key string, line, level int) err
 	pkg.Deps = p.takeDeps(deps)
 	if spec, ok := strings.CutPrefix(pkg.Version, "npm:"); ok {
 		// npm alias: "x": {"version": "npm:real@1.2.3"}.
+		if p.aliasRaw == nil {
+			p.aliasRaw = map[*Package]string{}
+		}
+		p.aliasRaw[pkg] = pkg.Version
 		pkg.Alias = key
 		pkg.Name, pkg.Version = spec, ""
 		if at := strings.LastIndexByte(spec, '@'); at > 0 {
