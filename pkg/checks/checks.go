@@ -185,6 +185,7 @@ type Check struct {
 func All() []Check {
 	return []Check{
 		{ID: "duplicate-key", Severity: Critical, Summary: "The lockfile names the same JSON key twice, so tools disagree on what it says.", Run: DuplicateKeys},
+		{ID: "section-mismatch", Severity: Critical, Summary: "The dependencies section (read by npm 6) disagrees with packages (read by npm 7+): npm 6 would install unreviewed code.", Run: SectionMismatches},
 		{ID: "odd-path", Severity: Critical, Summary: "A packages key is not an install path npm writes (.., //, a backslash), so npm installs it elsewhere than it reads.", Run: OddPaths},
 		{ID: "integrity-changed", Severity: Critical, Summary: "The same name@version now has a different integrity hash.", Run: IntegrityChanged},
 		{ID: "name-mismatch", Severity: Critical, Summary: "A registry tarball URL names another package than the entry (lockfile injection).", Run: NameMismatch},
