@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/Masterminds/semver/v3"
 	"gopkg.in/yaml.v3"
@@ -41,6 +42,9 @@ const (
 
 // Policy is one repository's lockreview policy.
 type Policy struct {
+	// Source names the file the policy was read from (ParseAt's name); ""
+	// for Default.
+	Source string `yaml:"-"`
 	// Version of the schema; only 1 exists.
 	Version int `yaml:"version"`
 	// FailOn is the lowest severity that fails the check; nil means never.
@@ -118,17 +122,28 @@ func ParseAt(name string, data []byte) (*Policy, error) {
 	}
 	p := Default()
 	p.FailOn = nil
+	p.Source = name
 	// The node tree gives lines for validation messages; the strict decode
 	// (unknown fields are errors) fills the struct. yaml.Node.Decode ignores
 	// KnownFields, hence two passes over a file of at most MaxSize.
 	var root yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&root); err != nil {
+	docs := yaml.NewDecoder(bytes.NewReader(data))
+	if err := docs.Decode(&root); err != nil {
 		if errors.Is(err, io.EOF) {
 			high := checks.High
 			p.FailOn = &high
 			return p, nil // an empty file is the default policy
 		}
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, yamlError(err))
+	}
+	// Only the first document would be read: a second one ("---" then
+	// "fail-on: critical") would be silently ignored.
+	var next yaml.Node
+	if err := docs.Decode(&next); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, yamlError(err))
+		}
+		return nil, fmt.Errorf("%w: %s: line %d: a second YAML document; the policy is one document", ErrInvalid, name, next.Line)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -162,7 +177,14 @@ var unknownField = regexp.MustCompile(`field (\S+) not found in type .*`)
 // yamlError rewords yaml.v3's errors for policy authors: "line 3: unknown
 // field "disabel"" instead of Go type names, one problem per line.
 func yamlError(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	// Keys and values quoted from the file reach a terminal: drop control
+	// and format characters (an escape sequence in an unknown key).
+	msg := strings.Map(func(r rune) rune {
+		if r == '\n' || !unicode.IsControl(r) && !unicode.Is(unicode.Cf, r) {
+			return r
+		}
+		return -1
+	}, strings.TrimPrefix(err.Error(), "yaml: "))
 	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
 	var lines []string
 	for _, l := range strings.Split(msg, "\n") {
@@ -387,6 +409,8 @@ func (p *Policy) Enabled(id string) bool { return !slices.Contains(p.Checks.Disa
 // Note is something the policy says about itself in the report, such as an
 // ignore entry that has expired.
 type Note struct {
+	// File is the policy file the note is about (Policy.Source).
+	File    string `json:"file,omitempty"`
 	Line    int    `json:"line"`
 	Message string `json:"message"`
 }
@@ -410,7 +434,7 @@ func (p *Policy) Apply(findings []checks.Finding, now time.Time) []Note {
 			if !ig.expires.IsZero() && !now.Before(ig.expires) {
 				if !expiredSeen[j] {
 					expiredSeen[j] = true
-					notes = append(notes, Note{Line: ig.Line, Message: fmt.Sprintf("ignore entry for %s (%s) expired on %s and no longer applies", ig.Package, ig.Reason, ig.Expires)})
+					notes = append(notes, Note{File: p.Source, Line: ig.Line, Message: fmt.Sprintf("ignore entry for %s (%s) expired on %s and no longer applies", ig.Package, ig.Reason, ig.Expires)})
 				}
 				continue
 			}

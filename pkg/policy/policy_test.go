@@ -78,6 +78,10 @@ func TestParseErrors(t *testing.T) {
 		"version: 1\nlicenses:\n  deny: [MIT OR ISC]\n":                               "not a single SPDX id",
 		"version: [1\n": "line 1: did not find expected",
 		"- a\n- b\n":    "cannot unmarshal",
+		// A second document would be silently ignored.
+		"version: 1\nfail-on: high\n---\nfail-on: none\n": "line 3: a second YAML document",
+		// An escape sequence in a key does not reach the terminal.
+		"version: 1\n\"\\e[31mevil\\u202e\": 1\n": `line 2: unknown field "[31mevil"`,
 	}
 	for in, want := range tests {
 		_, err := policy.Parse([]byte(in))
@@ -122,7 +126,7 @@ func TestApplyAndDecide(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Apply diff (-want +got):\n%s", diff)
 	}
-	if len(notes) != 1 || notes[0].Line != 23 || !strings.Contains(notes[0].Message, "expired on 2026-06-30") {
+	if len(notes) != 1 || notes[0].Line != 23 || notes[0].File != policy.FileName || !strings.Contains(notes[0].Message, "expired on 2026-06-30") {
 		t.Errorf("notes = %+v, want one about the expired fsevents entry", notes)
 	}
 	if c := p.Decide(findings, false); c != policy.Failure {
@@ -162,4 +166,17 @@ func FuzzParse(f *testing.F) {
 		p.Apply([]checks.Finding{{Check: "install-script", Package: "a", Version: "1.0.0"}}, time.Unix(0, 0))
 		p.Decide(nil, true)
 	})
+}
+
+// TestNotesNameTheFile checks that a note about a policy read from elsewhere
+// (--policy) names that file, not .github/lockreview.yml.
+func TestNotesNameTheFile(t *testing.T) {
+	p, err := policy.ParseAt("ci/policy.yml", []byte("version: 1\nignore:\n  - package: a\n    reason: r\n    expires: 2020-01-01\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := p.Apply([]checks.Finding{{Check: "typosquat", Package: "a"}}, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	if len(notes) != 1 || notes[0].File != "ci/policy.yml" || notes[0].Line != 3 {
+		t.Errorf("notes = %+v, want one naming ci/policy.yml line 3", notes)
+	}
 }

@@ -158,6 +158,7 @@ type jsonChange struct {
 }
 
 type jsonNote struct {
+	File    string `json:"file,omitempty"`
 	Line    int    `json:"line"`
 	Message string `json:"message"`
 }
@@ -236,7 +237,7 @@ func newJSONReport(v *view) *jsonReport {
 		out.Files = append(out.Files, jf)
 	}
 	for _, n := range res.Notes {
-		out.Notes = append(out.Notes, jsonNote{Line: n.Line, Message: n.Message})
+		out.Notes = append(out.Notes, jsonNote{File: n.File, Line: n.Line, Message: n.Message})
 	}
 	return out
 }

@@ -313,10 +313,13 @@ func (r *mdRenderer) notes(b *strings.Builder) {
 	b.WriteString("### Policy notes\n\n")
 	for _, n := range r.v.res.Notes {
 		where := policy.FileName
-		if n.Line > 0 {
-			where = fmt.Sprintf("%s line %d", policy.FileName, n.Line)
+		if n.File != "" {
+			where = n.File
 		}
-		fmt.Fprintf(b, "- %s: %s\n", where, md(n.Message, limitMessage))
+		if n.Line > 0 {
+			where = fmt.Sprintf("%s line %d", where, n.Line)
+		}
+		fmt.Fprintf(b, "- %s: %s\n", md(where, limitPath), md(n.Message, limitMessage))
 	}
 	b.WriteString("\n")
 }

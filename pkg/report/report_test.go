@@ -95,7 +95,7 @@ func handBuilt() *review.Result {
 			{Path: "packages/app/package-lock.json", Changes: app},
 		},
 		Findings:   findings,
-		Notes:      []policy.Note{{Line: 12, Message: "ignore entry for request (legacy) expired on 2026-01-01 and no longer applies"}},
+		Notes:      []policy.Note{{File: "ci/policy.yml", Line: 12, Message: "ignore entry for request (legacy) expired on 2026-01-01 and no longer applies"}},
 		Conclusion: policy.Failure,
 		Policy:     policy.Default(),
 	}

@@ -37,10 +37,13 @@ func Text(w io.Writer, res *review.Result, opts ...Option) error {
 	}
 	for _, n := range v.res.Notes {
 		where := policy.FileName
-		if n.Line > 0 {
-			where = fmt.Sprintf("%s:%d", policy.FileName, n.Line)
+		if n.File != "" {
+			where = n.File
 		}
-		t.line(t.paint(ansiYellow, "note: ") + where + ": " + plain(n.Message, limitMessage))
+		if n.Line > 0 {
+			where = fmt.Sprintf("%s:%d", where, n.Line)
+		}
+		t.line(t.paint(ansiYellow, "note: ") + plain(where, limitPath) + ": " + plain(n.Message, limitMessage))
 	}
 	for _, p := range v.res.Problems {
 		t.line(t.paint(ansiRed, "error: ") + strings.ReplaceAll(truncate(cleanBlock(p), limitProblem), "\n", "\n  "))
