@@ -18,6 +18,7 @@ import (
 	"iter"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lockreview/lockreview/pkg/diff"
@@ -177,19 +178,37 @@ type Check struct {
 	// Online checks need registry metadata (Input.Meta); offline they
 	// report nothing.
 	Online bool
+	// Tamper marks checks whose findings say the lockfile (or what it
+	// pins) was tampered with rather than that a package is risky: only a
+	// policy ignore entry that names the check accepts them, never one for
+	// a package and any check.
+	Tamper bool
 	// Run produces the check's findings.
 	Run func(in *Input) []Finding
 }
 
+// IsTamper reports whether id is a Tamper check.
+func IsTamper(id string) bool { return tamper()[id] }
+
+var tamper = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for _, c := range All() {
+		if c.Tamper {
+			m[c.ID] = true
+		}
+	}
+	return m
+})
+
 // All returns every offline check, in report order.
 func All() []Check {
 	return []Check{
-		{ID: "duplicate-key", Severity: Critical, Summary: "The lockfile names the same JSON key twice, so tools disagree on what it says.", Run: DuplicateKeys},
-		{ID: "section-mismatch", Severity: Critical, Summary: "The dependencies section (read by npm 6) disagrees with packages (read by npm 7+): npm 6 would install unreviewed code.", Run: SectionMismatches},
-		{ID: "odd-path", Severity: Critical, Summary: "A packages key is not an install path npm writes (.., //, a backslash), so npm installs it elsewhere than it reads.", Run: OddPaths},
-		{ID: "integrity-changed", Severity: Critical, Summary: "The same name@version now has a different integrity hash.", Run: IntegrityChanged},
-		{ID: "name-mismatch", Severity: Critical, Summary: "A registry tarball URL names another package than the entry (lockfile injection).", Run: NameMismatch},
-		{ID: "dependency-confusion", Severity: Critical, Summary: "An internal package resolves from a public registry, or a new public package takes an internal name.", Run: DependencyConfusion},
+		{ID: "duplicate-key", Severity: Critical, Tamper: true, Summary: "The lockfile names the same JSON key twice, so tools disagree on what it says.", Run: DuplicateKeys},
+		{ID: "section-mismatch", Severity: Critical, Tamper: true, Summary: "The dependencies section (read by npm 6) disagrees with packages (read by npm 7+): npm 6 would install unreviewed code.", Run: SectionMismatches},
+		{ID: "odd-path", Severity: Critical, Tamper: true, Summary: "A packages key is not an install path npm writes (.., //, a backslash), so npm installs it elsewhere than it reads.", Run: OddPaths},
+		{ID: "integrity-changed", Severity: Critical, Tamper: true, Summary: "The same name@version now has a different integrity hash.", Run: IntegrityChanged},
+		{ID: "name-mismatch", Severity: Critical, Tamper: true, Summary: "A registry tarball URL names another package than the entry (lockfile injection).", Run: NameMismatch},
+		{ID: "dependency-confusion", Severity: Critical, Tamper: true, Summary: "An internal package resolves from a public registry, or a new public package takes an internal name.", Run: DependencyConfusion},
 		{ID: "install-script", Severity: High, Summary: "A package or version newly runs an install script (preinstall, install, postinstall).", Run: InstallScripts},
 		{ID: "typosquat", Severity: High, Summary: "A newly added package name is confusable with a popular package.", Run: Typosquats},
 		{ID: "insecure-source", Severity: High, Summary: "A package resolves over plain http.", Run: InsecureSources},
@@ -202,8 +221,8 @@ func All() []Check {
 		{ID: "broad-update", Severity: Medium, Summary: "The change touches more transitive packages than the policy threshold.", Run: BroadUpdate},
 		{ID: "native-addon", Severity: Low, Summary: "A package newly builds or downloads native code, or is a platform-specific binary.", Run: NativeAddons},
 
-		{ID: "provenance-invalid", Severity: Critical, Online: true, Summary: "A version's attestation does not verify, or attests other bytes than the lockfile pins.", Run: ProvenanceInvalid},
-		{ID: "signature-invalid", Severity: Critical, Online: true, Summary: "The registry signature does not match the lockfile's integrity.", Run: SignatureInvalid},
+		{ID: "provenance-invalid", Severity: Critical, Tamper: true, Online: true, Summary: "A version's attestation does not verify, or attests other bytes than the lockfile pins.", Run: ProvenanceInvalid},
+		{ID: "signature-invalid", Severity: Critical, Tamper: true, Online: true, Summary: "The registry signature does not match the lockfile's integrity.", Run: SignatureInvalid},
 		{ID: "provenance-dropped", Severity: High, Online: true, Summary: "An update lost the provenance its previous version (same major line) had.", Run: ProvenanceDropped},
 		{ID: "provenance-identity-changed", Severity: High, Online: true, Summary: "An update was built from another repository, workflow or kind of ref.", Run: ProvenanceIdentityChanged},
 		{ID: "publisher-changed", Severity: High, Online: true, Summary: "An update was published by another npm account (high with another risk signal, else medium).", Run: PublisherChanged},

@@ -84,7 +84,9 @@ type Ignore struct {
 	Package string `yaml:"package"`
 	// Versions is a semver range ("<2", "4.17.21"); empty means any version.
 	Versions string `yaml:"versions"`
-	// Check is a check ID; empty means any check.
+	// Check is a check ID; empty means any check except the tamper checks
+	// (checks.Check.Tamper: integrity-changed, name-mismatch, …), which only
+	// an entry naming them accepts.
 	Check string `yaml:"check"`
 	// Reason says why the risk is accepted (required).
 	Reason string `yaml:"reason"`
@@ -448,6 +450,11 @@ func (p *Policy) Apply(findings []checks.Finding, now time.Time) []Note {
 
 func (ig *Ignore) matches(f *checks.Finding) bool {
 	if ig.Package != f.Package || (ig.Check != "" && ig.Check != f.Check) {
+		return false
+	}
+	if ig.Check == "" && checks.IsTamper(f.Check) {
+		// Accepting a package's risks is not accepting that its entry was
+		// tampered with: that takes an entry naming the check.
 		return false
 	}
 	if ig.constraints == nil {

@@ -180,3 +180,45 @@ func TestNotesNameTheFile(t *testing.T) {
 		t.Errorf("notes = %+v, want one naming ci/policy.yml line 3", notes)
 	}
 }
+
+// TestIgnoreWithoutCheckSparesTamperChecks checks that an entry accepting a
+// package's risks ("any check") does not accept a tampered entry of it: that
+// takes an entry naming the tamper check.
+func TestIgnoreWithoutCheckSparesTamperChecks(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p, err := policy.Parse([]byte("version: 1\nignore:\n  - package: lodash\n    reason: accepted install script\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := []checks.Finding{
+		{Check: "install-script", Severity: checks.High, Package: "lodash"},
+		{Check: "integrity-changed", Severity: checks.Critical, Package: "lodash"},
+		{Check: "name-mismatch", Severity: checks.Critical, Package: "lodash"},
+	}
+	p.Apply(fs, now)
+	for _, f := range fs {
+		if want := f.Check == "install-script"; f.Suppressed != want {
+			t.Errorf("%s: suppressed %v, want %v", f.Check, f.Suppressed, want)
+		}
+	}
+	if p.Decide(fs, false) != policy.Failure {
+		t.Error("a tampered entry accepted by a catch-all ignore entry passed")
+	}
+	p, err = policy.Parse([]byte("version: 1\nignore:\n  - package: lodash\n    check: integrity-changed\n    reason: private mirror rebuilds the tarball\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs = []checks.Finding{{Check: "integrity-changed", Severity: checks.Critical, Package: "lodash"}}
+	p.Apply(fs, now)
+	if !fs[0].Suppressed {
+		t.Error("an entry naming integrity-changed did not accept it")
+	}
+	for _, id := range []string{"integrity-changed", "name-mismatch", "duplicate-key", "odd-path", "section-mismatch", "dependency-confusion", "signature-invalid", "provenance-invalid"} {
+		if !checks.IsTamper(id) {
+			t.Errorf("%s is not a tamper check", id)
+		}
+	}
+	if checks.IsTamper("install-script") || checks.IsTamper("typosquat") {
+		t.Error("a risk check is marked as a tamper check")
+	}
+}
