@@ -209,6 +209,7 @@ func All() []Check {
 		{ID: "integrity-changed", Severity: Critical, Tamper: true, Summary: "The same name@version now has a different integrity hash.", Run: IntegrityChanged},
 		{ID: "name-mismatch", Severity: Critical, Tamper: true, Summary: "A registry tarball URL names another package than the entry (lockfile injection).", Run: NameMismatch},
 		{ID: "dependency-confusion", Severity: Critical, Tamper: true, Summary: "An internal package resolves from a public registry, or a new public package takes an internal name.", Run: DependencyConfusion},
+		{ID: "format-downgrade", Severity: High, Summary: "The head lockfile records less than the base (lockfileVersion 3 to 1, or a declared version without its packages section), which hides install scripts and licenses from the review.", Run: FormatDowngrade},
 		{ID: "install-script", Severity: High, Summary: "A package or version newly runs an install script (preinstall, install, postinstall).", Run: InstallScripts},
 		{ID: "typosquat", Severity: High, Summary: "A newly added package name is confusable with a popular package.", Run: Typosquats},
 		{ID: "insecure-source", Severity: High, Summary: "A package resolves over plain http.", Run: InsecureSources},

@@ -672,3 +672,53 @@ func TestIntegrityChangedPointsAtChangedCopy(t *testing.T) {
 		t.Errorf("message %q: the two hashes read the same, or the copy is not named", f.Message)
 	}
 }
+
+// TestFormatDowngrade checks that a head lockfile rewritten in a format that
+// records no install scripts, or that declares a version whose packages
+// section it lacks, is reported, and that an upgrade or a v1 to v1 change is
+// not.
+func TestFormatDowngrade(t *testing.T) {
+	parse := func(s string) *lockfile.Lockfile {
+		t.Helper()
+		l, err := lockfile.Parse("package-lock.json", []byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	v3 := lock(t, 3, ``, pkg("node_modules/a", "1.0.0"))
+	v1 := lockV1(t, `"a":{"version":"1.0.0","resolved":"https://registry.npmjs.org/a/-/a-1.0.0.tgz","integrity":"sha512-a1.0.0"}`,
+		`"evil":{"version":"1.0.0","resolved":"https://registry.npmjs.org/evil/-/evil-1.0.0.tgz","integrity":"sha512-e"}`)
+	v1Old := lockV1(t, `"a":{"version":"1.0.0","resolved":"https://registry.npmjs.org/a/-/a-1.0.0.tgz","integrity":"sha512-a1.0.0"}`)
+	declared := parse("{\n\"lockfileVersion\": 3,\n\"dependencies\": {\"a\": {\"version\": \"1.0.0\", \"resolved\": \"https://registry.npmjs.org/a/-/a-1.0.0.tgz\", \"integrity\": \"sha512-a1.0.0\"}, \"evil\": {\"version\": \"1.0.0\"}}}")
+	for _, tc := range []struct {
+		name       string
+		base, head *lockfile.Lockfile
+		want       string // message fragment, "" for no finding
+		line       int
+	}{
+		{"v3-to-v1", v3, v1, "went from lockfileVersion 3 to 1", 1},
+		{"declared-3-without-packages", v3, declared, "declares lockfileVersion 3 but has no `packages` section", 2},
+		{"declared-3-without-packages-new-file", nil, declared, "declares lockfileVersion 3", 2},
+		{"v1-to-v3-upgrade", v1Old, v3, "", 0},
+		{"v1-to-v1", v1Old, v1, "", 0},
+		{"new-v1-file", nil, v1, "", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := &checks.Input{Lockfile: "package-lock.json", Changes: diff.Compare(tc.base, tc.head), Config: checks.DefaultConfig()}
+			fs := checks.FormatDowngrade(in)
+			if tc.want == "" {
+				if len(fs) != 0 {
+					t.Errorf("findings = %+v, want none", fs)
+				}
+				return
+			}
+			if len(fs) != 1 || fs[0].Severity != checks.High || !strings.Contains(fs[0].Message, tc.want) || fs[0].Line != tc.line {
+				t.Fatalf("findings = %+v, want one high at line %d saying %q", fs, tc.line, tc.want)
+			}
+			if !strings.Contains(fs[0].Message, "added or updated packages run install scripts is unknown") {
+				t.Errorf("message %q does not say what the review cannot see", fs[0].Message)
+			}
+		})
+	}
+}

@@ -13,8 +13,13 @@ import (
 type Lockfile struct {
 	// File is the name the caller gave Parse (used in every error and finding).
 	File string
-	// Version is the lockfileVersion (1, 2 or 3).
+	// Version is the lockfileVersion the file is read as (1, 2 or 3): 1 for
+	// a file with no `packages` section, whatever it declares, since npm
+	// then installs from `dependencies`.
 	Version int
+	// DeclaredVersion is the lockfileVersion the file states (0 when it
+	// states none); VersionLine is that field's 1-based line.
+	DeclaredVersion, VersionLine int
 	// Name and RootVersion describe the root project.
 	Name, RootVersion string
 	// Root holds the root project's own dependency declarations. For

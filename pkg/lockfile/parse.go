@@ -161,6 +161,7 @@ func (p *parser) parse() (*Lockfile, error) {
 			}
 		}
 		l.Version = int(version)
+		l.DeclaredVersion, l.VersionLine = l.Version, versionLine
 	case v3 != nil && haveV1:
 		l.Version = 2
 	case v3 != nil:

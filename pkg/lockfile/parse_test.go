@@ -618,16 +618,19 @@ func TestParseDuplicatesBounded(t *testing.T) {
 
 func TestParseVersions(t *testing.T) {
 	tests := []struct {
-		name string
-		data string
-		want int
+		name                         string
+		data                         string
+		want, declared, declaredLine int
 	}{
-		{"missing-with-dependencies-is-v1", `{"dependencies": {"a": {"version": "1.0.0"}}}`, 1},
-		{"missing-with-packages-is-v3", `{"packages": {"node_modules/a": {"version": "1.0.0"}}}`, 3},
-		{"missing-with-both-is-v2", `{"packages": {"node_modules/a": {"version": "1.0.0"}}, "dependencies": {"a": {"version": "1.0.0"}}}`, 2},
-		{"integral-float", `{"lockfileVersion": 2.0, "packages": {"node_modules/a": {"version": "1.0.0"}}}`, 2},
-		{"v2-reads-packages-only", `{"lockfileVersion": 2, "packages": {"node_modules/a": {"version": "1.0.0"}}, "dependencies": {"a": {"version": "9.9.9"}, "b": {}}}`, 2},
-		{"bom", "\xef\xbb\xbf{\"lockfileVersion\": 3, \"packages\": {\"node_modules/a\": {\"version\": \"1.0.0\"}}}", 3},
+		{"missing-with-dependencies-is-v1", `{"dependencies": {"a": {"version": "1.0.0"}}}`, 1, 0, 0},
+		{"missing-with-packages-is-v3", `{"packages": {"node_modules/a": {"version": "1.0.0"}}}`, 3, 0, 0},
+		{"missing-with-both-is-v2", `{"packages": {"node_modules/a": {"version": "1.0.0"}}, "dependencies": {"a": {"version": "1.0.0"}}}`, 2, 0, 0},
+		{"integral-float", `{"lockfileVersion": 2.0, "packages": {"node_modules/a": {"version": "1.0.0"}}}`, 2, 2, 1},
+		{"v2-reads-packages-only", `{"lockfileVersion": 2, "packages": {"node_modules/a": {"version": "1.0.0"}}, "dependencies": {"a": {"version": "9.9.9"}, "b": {}}}`, 2, 2, 1},
+		{"bom", "\xef\xbb\xbf{\"lockfileVersion\": 3, \"packages\": {\"node_modules/a\": {\"version\": \"1.0.0\"}}}", 3, 3, 1},
+		// npm installs from dependencies when packages is missing: read as
+		// 1, and the declared version tells the downgrade apart.
+		{"v3-without-packages-is-read-as-v1", "{\n\"name\": \"x\",\n\"lockfileVersion\": 3,\n\"dependencies\": {\"a\": {\"version\": \"1.0.0\"}}}", 1, 3, 3},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -635,8 +638,8 @@ func TestParseVersions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if l.Version != tc.want {
-				t.Errorf("Version = %d, want %d", l.Version, tc.want)
+			if l.Version != tc.want || l.DeclaredVersion != tc.declared || l.VersionLine != tc.declaredLine {
+				t.Errorf("Version, DeclaredVersion, VersionLine = %d, %d, %d; want %d, %d, %d", l.Version, l.DeclaredVersion, l.VersionLine, tc.want, tc.declared, tc.declaredLine)
 			}
 			if len(l.Packages) != 1 || l.Packages[0].Path != "node_modules/a" || l.Packages[0].Version != "1.0.0" {
 				t.Errorf("Packages = %+v, want node_modules/a@1.0.0 only", l.Packages)

@@ -173,8 +173,12 @@ func Package(name, version string) string {
 	return text
 }
 
-// PackageLink renders Package linked to the version's page on npmjs.com.
+// PackageLink renders Package linked to the version's page on npmjs.com,
+// or "—" for a finding about the lockfile as a whole (no package).
 func PackageLink(name, version string) string {
+	if name == "" {
+		return "—"
+	}
 	return "[" + Package(name, version) + "](" + NPMURL(name, version) + ")"
 }
 
