@@ -246,6 +246,41 @@ func (p *parser) takeDeps(from int) Deps {
 	return out
 }
 
+// binNames reads `bin`: an object of command name → file, as npm writes it,
+// or a string (then the command is the package's name, filled in by the
+// caller: str is true). The names come back sorted, each once.
+func (p *parser) binNames(w field) (names []string, str bool, err error) {
+	switch k := p.dec.PeekKind(); k {
+	case '"':
+		_, err := p.strBytes(w, 0)
+		return nil, true, err
+	case '{':
+		if err := p.beginObject(); err != nil {
+			return nil, false, err
+		}
+		for p.more() {
+			name, off, _, _, err := p.key()
+			if err != nil {
+				return nil, false, err
+			}
+			cmd := p.intern(name)
+			w2 := w
+			w2.name += "[" + strconv.Quote(cmd) + "]"
+			if _, err := p.strBytes(w2, 0); err != nil {
+				return nil, false, p.withLine(err, off)
+			}
+			names = append(names, cmd)
+		}
+		if err := p.end(); err != nil {
+			return nil, false, err
+		}
+		slices.Sort(names)
+		return slices.Compact(names), false, nil
+	default:
+		return nil, false, p.typeError(w, "an object or a string", k, 0)
+	}
+}
+
 // stringList reads os/cpu: an array of strings, or one string.
 func (p *parser) stringList(w field, line int) ([]string, error) {
 	switch k := p.dec.PeekKind(); k {

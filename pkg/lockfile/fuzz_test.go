@@ -120,6 +120,18 @@ func checkPackagesAgainstStdlib(t *testing.T, l *lockfile.Lockfile, data []byte)
 		if want := str("version"); p.Version != want && !(p.Link && want == "") {
 			t.Fatalf("packages[%q].version: Parse %q, encoding/json %q", path, p.Version, want)
 		}
+		if raw, ok := fields["bin"]; ok {
+			var want []string
+			var cmds map[string]json.RawMessage
+			if json.Unmarshal(raw, &cmds) == nil {
+				want = slices.Sorted(maps.Keys(cmds))
+			} else if p.Name != "" {
+				want = []string{p.Name[strings.LastIndexByte(p.Name, '/')+1:]}
+			}
+			if !slices.Equal(p.Bin, want) {
+				t.Fatalf("packages[%q].bin: Parse %q, encoding/json %q", path, p.Bin, want)
+			}
+		}
 		for _, f := range []struct {
 			name string
 			typ  lockfile.DepType

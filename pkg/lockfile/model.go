@@ -74,6 +74,11 @@ type Package struct {
 	HasInstallScript bool
 	Workspace        bool
 	OS, CPU          []string
+	// Bin holds the command names the package installs into
+	// node_modules/.bin (the keys of `bin`; for a `bin` string, the
+	// package's own name without its scope), sorted. lockfileVersion 1 does
+	// not record them (see RecordsBins).
+	Bin []string
 
 	// Deps are the entry's declared dependencies (`dependencies`,
 	// `optionalDependencies`, `peerDependencies`, `devDependencies`, or the
@@ -192,6 +197,9 @@ func (l *Lockfile) RecordsInstallScripts() bool { return l.Version >= 2 }
 
 // RecordsLicenses reports whether the lockfile format records licenses.
 func (l *Lockfile) RecordsLicenses() bool { return l.Version >= 2 }
+
+// RecordsBins reports whether the lockfile format records `bin`.
+func (l *Lockfile) RecordsBins() bool { return l.Version >= 2 }
 
 // RecordsPlatform reports whether the lockfile format records os/cpu.
 func (l *Lockfile) RecordsPlatform() bool { return l.Version >= 2 }

@@ -65,9 +65,10 @@ func (p *parser) entry(path string, line int) (*Package, error) {
 	pkg := p.newPackage()
 	pkg.Path, pkg.Line = path, line
 	var (
-		name    string
-		hasName bool
-		deps    = len(p.deps) // this entry's dependencies are p.deps[deps:]
+		name      string
+		hasName   bool
+		binString bool          // `bin` was a string: the command is the package's name
+		deps      = len(p.deps) // this entry's dependencies are p.deps[deps:]
 	)
 	for p.more() {
 		key, off, _, _, err := p.key()
@@ -91,6 +92,9 @@ func (p *parser) entry(path string, line int) (*Package, error) {
 		case "cpu":
 			w.name = "cpu"
 			pkg.CPU, err = p.stringList(w, 0)
+		case "bin":
+			w.name = "bin"
+			pkg.Bin, binString, err = p.binNames(w)
 		default:
 			if field, flag := entryFlag(pkg, key); flag != nil {
 				w.name = field
@@ -111,6 +115,9 @@ func (p *parser) entry(path string, line int) (*Package, error) {
 	}
 	pkg.Deps = p.takeDeps(deps)
 	nameEntry(pkg, name, hasName)
+	if binString && pkg.Name != "" {
+		pkg.Bin = []string{pkg.Name[strings.LastIndexByte(pkg.Name, '/')+1:]}
+	}
 	if pkg.Link {
 		pkg.Source = Source{Kind: SourceLink, URL: pkg.Resolved}
 	} else {

@@ -217,7 +217,7 @@ func TestParseEntries(t *testing.T) {
 			file: "v3-workspaces-npm-cli-head.json",
 			want: &lockfile.Package{
 				Path: "workspaces/arborist", Name: "@npmcli/arborist", Version: "7.2.0",
-				License: "ISC", Workspace: true, Line: 17072,
+				License: "ISC", Workspace: true, Bin: []string{"arborist"}, Line: 17072,
 			},
 			opts: []cmp.Option{ignoreMaps},
 		},
@@ -296,7 +296,7 @@ func TestParseCrafted(t *testing.T) {
 				{Path: "node_modules/@org/app", Name: "@org/app", Version: "2.0.0", Link: true, Line: 17},
 				{Path: "node_modules/@org/util", Name: "@org/util", Version: "1.5.0", Link: true, Line: 21},
 				{Path: "node_modules/left-pad", Name: "left-pad", Version: "1.3.0", License: "WTFPL", Line: 25},
-				{Path: "node_modules/typescript", Name: "typescript", Version: "5.4.5", License: "Apache-2.0", Dev: true, Line: 31},
+				{Path: "node_modules/typescript", Name: "typescript", Version: "5.4.5", License: "Apache-2.0", Dev: true, Bin: []string{"tsc", "tsserver"}, Line: 31},
 				{
 					Path: "packages/app", Name: "@org/app", Version: "2.0.0", Workspace: true, Line: 45,
 					Deps: append(depsOf(lockfile.DepProd, "@org/util", "*", "left-pad", "^1.3.0"),
@@ -344,8 +344,8 @@ func TestParseCrafted(t *testing.T) {
 		{
 			file: "mixed-types.v3.json",
 			want: []*lockfile.Package{
-				{Path: "node_modules/a", Name: "a", Version: "1.0.0", License: "BSD-3-Clause", OS: []string{"linux"}, CPU: []string{"x64", "arm64"}, Line: 10},
-				{Path: "node_modules/b", Name: "b", Version: "1.0.0", License: "(MIT OR Apache-2.0)", Line: 20},
+				{Path: "node_modules/a", Name: "a", Version: "1.0.0", License: "BSD-3-Clause", OS: []string{"linux"}, CPU: []string{"x64", "arm64"}, Bin: []string{"a"}, Line: 10}, // a `bin` string: the command is the name
+				{Path: "node_modules/b", Name: "b", Version: "1.0.0", License: "(MIT OR Apache-2.0)", Bin: []string{"b"}, Line: 20},
 				{Path: "node_modules/c", Name: "c", Version: "1.0.0", Line: 31},
 				{Path: "node_modules/d", Name: "d", Version: "1.0.0", License: "GPL-2.0", Line: 36},
 			},
@@ -670,6 +670,8 @@ func TestParseErrors(t *testing.T) {
 		{name: "invalid-utf8", data: "{\"lockfileVersion\": 3, \"packages\": {\"node_modules/\xff\": {}}}", want: lockfile.ErrMalformed, msg: []string{"invalid JSON at line 1", "UTF-8"}},
 		{name: "unsupported-version", fixture: "unsupported-version.json", want: lockfile.ErrUnsupportedVersion, msg: []string{"package-lock.json: lockfileVersion 7 is not supported (line 3)"}},
 		{name: "version-fraction", data: `{"lockfileVersion": 2.5}`, want: lockfile.ErrUnsupportedVersion, msg: []string{"lockfileVersion 2.5 is not supported"}},
+		{name: "bin-number", data: "{\"lockfileVersion\": 3,\n\"packages\": {\"node_modules/a\": {\n\"bin\": 5}}}", want: lockfile.ErrMalformed, msg: []string{`package-lock.json: packages["node_modules/a"].bin: expected an object or a string, got number at line 3`}},
+		{name: "bin-command-number", data: "{\"lockfileVersion\": 3,\n\"packages\": {\"node_modules/a\": {\n\"bin\": {\"a\": 5}}}}", want: lockfile.ErrMalformed, msg: []string{`packages["node_modules/a"].bin["a"]: expected a string, got number at line 3`}},
 		{name: "version-string", data: `{"lockfileVersion": "3"}`, want: lockfile.ErrMalformed, msg: []string{"package-lock.json: lockfileVersion: expected a number, got string at line 1"}},
 		{name: "no-lockfile-fields", data: `{"name": "x"}`, want: lockfile.ErrMalformed, msg: []string{"not a lockfile"}},
 		{name: "version-number", fixture: "wrong-type.v3.json", want: lockfile.ErrMalformed, msg: []string{`package-lock.json: packages["node_modules/x"].version: expected a string, got number at line 10`}},
