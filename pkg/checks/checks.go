@@ -211,6 +211,7 @@ func All() []Check {
 		{ID: "dependency-confusion", Severity: Critical, Tamper: true, Summary: "An internal package resolves from a public registry, or a new public package takes an internal name.", Run: DependencyConfusion},
 		{ID: "format-downgrade", Severity: High, Summary: "The head lockfile records less than the base (lockfileVersion 3 to 1, or a declared version without its packages section), which hides install scripts and licenses from the review.", Run: FormatDowngrade},
 		{ID: "install-script", Severity: High, Summary: "A package or version newly runs an install script (preinstall, install, postinstall).", Run: InstallScripts},
+		{ID: "bin-shadowing", Severity: High, Summary: "A package newly installs a command named like a system or runtime one (node, npm, git, sh), which npm scripts then run instead.", Run: BinShadowing},
 		{ID: "typosquat", Severity: High, Summary: "A newly added package name is confusable with a popular package.", Run: Typosquats},
 		{ID: "insecure-source", Severity: High, Summary: "A package resolves over plain http.", Run: InsecureSources},
 		{ID: "source-changed", Severity: High, Summary: "The kind or host a package resolves from changed (registry to git fork, to another host).", Run: SourceChanges},
