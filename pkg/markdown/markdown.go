@@ -90,12 +90,25 @@ func Truncate(s string, n int) string {
 //   - "@name" would notify a user or team and "#123" would link (and
 //     cross-reference) an issue: a zero-width space after "@" and "#" keeps
 //     the text readable but inert, as Renovate does.
+//   - "https://…" and "www.…" would become links (GitHub's autolinks): a
+//     zero-width space after the ":" or the first "w" keeps a URL taken from
+//     a lockfile from being one click away.
 func Inline(s string, limit int) string {
 	s = Clean(s)
 	var b strings.Builder
-	for _, r := range s {
+	for i, r := range s {
 		var piece string
 		switch r {
+		case ':':
+			piece = ":"
+			if strings.HasPrefix(s[i+1:], "//") {
+				piece = ":&#8203;"
+			}
+		case 'w', 'W':
+			piece = string(r)
+			if len(s) >= i+4 && strings.EqualFold(s[i:i+4], "www.") && (i == 0 || !isAlnum(s[i-1])) {
+				piece += "&#8203;"
+			}
 		case '&':
 			piece = "&amp;"
 		case '<':

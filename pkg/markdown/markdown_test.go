@@ -29,6 +29,11 @@ func TestMd(t *testing.T) {
 		{"zero-width", "lo\u200bdash", `lo\[U+200B\]dash`},
 		{"escape-sequence", "\x1b[31mred", `\[U+001B\]\[31mred`},
 		{"invalid-utf8", "a\xffb", "a\uFFFDb"},
+		// GitHub's autolinks: a URL from a lockfile must not be one click away.
+		{"url", "from https://evil.example/x.tgz", "from https:&#8203;//evil.example/x.tgz"},
+		{"git-url", "git+ssh://git@github.com/o/r.git", "git+ssh:&#8203;//git@&#8203;github.com/o/r.git"},
+		{"www", "see www.evil.example and WWW.x.io", "see w&#8203;ww.evil.example and W&#8203;WW.x.io"},
+		{"not-www", "awww.x 2:30 a:b", "awww.x 2:30 a:b"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if d := cmp.Diff(tc.want, Inline(tc.in, 1000)); d != "" {

@@ -264,10 +264,13 @@ func fingerprint(f *checks.Finding) string {
 
 // uriPath turns a repository path into a relative URI reference, escaping
 // each segment ("my dir/package-lock.json" → "my%20dir/package-lock.json").
+// A ":" in the first segment is escaped too: "https:/package-lock.json"
+// would otherwise read as an absolute URI with a scheme (RFC 3986, 4.2).
 func uriPath(p string) string {
 	segs := strings.Split(p, "/")
 	for i, s := range segs {
 		segs[i] = url.PathEscape(s)
 	}
+	segs[0] = strings.ReplaceAll(segs[0], ":", "%3A")
 	return strings.Join(segs, "/")
 }

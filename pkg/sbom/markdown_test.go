@@ -83,7 +83,7 @@ func TestMarkdownEscapes(t *testing.T) {
 	for _, want := range []string{
 		// "@" after a name that does not end in a letter or digit is inert too.
 		`evil\|&lt;img src=x onerror=alert\(1\)&gt;@&#8203;1.0.0`,
-		"\\`code\\` \\*\\*bold\\*\\* \\[link\\]\\(https://x\\)@&#8203;1",
+		"\\`code\\` \\*\\*bold\\*\\* \\[link\\]\\(https:&#8203;//x\\)@&#8203;1",
 		`ping @&#8203;octocat and #&#8203;1@@&#8203;2`,
 		`@&#8203;scope/pkg@1.0.0`,
 		`line break\[U+202E\]trojan@1`,
