@@ -34,6 +34,7 @@ func TestDiffExitCodes(t *testing.T) {
 		{"attack-fails", []string{"diff", "--offline", "--base", testdata("attack-typosquat", "base.json"), "--head", testdata("attack-typosquat", "head.json")}, exitFindings, "typosquat", ""},
 		{"fail-on-critical-passes-high", []string{"diff", "--offline", "--fail-on", "critical", "--base", testdata("attack-typosquat", "base.json"), "--head", testdata("attack-typosquat", "head.json")}, exitOK, "typosquat", ""},
 		{"fail-on-low", []string{"diff", "--offline", "--fail-on", "low", "--base", testdata("v1-octokit-webhooks-dependabot-lodash", "base.json"), "--head", testdata("v1-octokit-webhooks-dependabot-lodash", "head.json")}, exitFindings, "resolved-changed", ""},
+		{"v1-section-edit-fails", []string{"diff", "--offline", "--base", testdata("attack-v1-section-mismatch", "base.json"), "--head", testdata("attack-v1-section-mismatch", "head.json")}, exitFindings, "section-mismatch", ""},
 		{"clean-update", []string{"diff", "--offline", "--base", testdata("v3-workspaces-npm-cli-dependabot-babel-traverse", "base.json"), "--head", testdata("v3-workspaces-npm-cli-dependabot-babel-traverse", "head.json")}, exitOK, "", ""},
 		{"missing-file", []string{"diff", "--offline", "--base", "nope.json", "--head", testdata("attack-typosquat", "head.json")}, exitUsage, "", "nope.json"},
 		{"no-args", []string{"diff"}, exitUsage, "", "give --base and --head"},

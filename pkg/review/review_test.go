@@ -46,6 +46,8 @@ func TestRun(t *testing.T) {
 		problem    string
 	}{
 		{name: "typosquat-fails", files: []review.FilePair{pair(t, "attack-typosquat")}, conclusion: policy.Failure, checks: []string{"install-script", "typosquat"}},
+		// Only the dependencies section (what npm 6 installs from) was edited.
+		{name: "v1-section-edit-fails", files: []review.FilePair{pair(t, "attack-v1-section-mismatch")}, conclusion: policy.Failure, checks: []string{"section-mismatch"}},
 		{name: "license-change-passes-default-policy", files: []review.FilePair{pair(t, "v3-octokit-webhooks-license-change")}, conclusion: policy.Success, checks: []string{"license-changed"}},
 		{name: "two-lockfiles", files: []review.FilePair{pair(t, "attack-integrity-swap"), {Path: "web/package-lock.json", Base: pair(t, "v1-octokit-webhooks-dependabot-lodash").Base, Head: pair(t, "v1-octokit-webhooks-dependabot-lodash").Head}}, conclusion: policy.Failure, checks: []string{"integrity-changed", "resolved-changed", "resolved-changed"}},
 		// A new lockfile is all new code: it is reviewed like any addition.
