@@ -120,7 +120,13 @@ func (r *Runner) Review(ctx context.Context, t Target) error {
 	}
 	checkc := make(chan started, 1)
 	go func() {
-		id, err := gh.StartCheck(ctx, t.Repo, pr.HeadSHA, t.DeliveryID)
+		// Not cancelled with the review: a create request cut off by a
+		// newer review may still have created the run on GitHub, and a run
+		// this review cannot finish would stay "in progress" forever. Once
+		// created, it is completed below (as cancelled, if superseded).
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+		defer cancel()
+		id, err := gh.StartCheck(sctx, t.Repo, pr.HeadSHA, t.DeliveryID)
 		checkc <- started{id, err}
 	}()
 	out, pol, comment, reviewErr := r.run(ctx, gh, t, pr)
