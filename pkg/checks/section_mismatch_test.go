@@ -1,10 +1,6 @@
 package checks_test
 
 import (
-	"bytes"
-	"compress/gzip"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +10,7 @@ import (
 	"github.com/lockreview/lockreview/pkg/checks"
 	"github.com/lockreview/lockreview/pkg/diff"
 	"github.com/lockreview/lockreview/pkg/lockfile"
+	"github.com/lockreview/lockreview/pkg/testkit"
 )
 
 // lockV2 builds a lockfileVersion 2 file from `packages` entries and
@@ -146,19 +143,7 @@ func TestSectionMismatchRealFiles(t *testing.T) {
 		if strings.HasSuffix(file, ".package.json") {
 			continue
 		}
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.HasSuffix(file, ".gz") {
-			zr, err := gzip.NewReader(bytes.NewReader(data))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if data, err = io.ReadAll(zr); err != nil {
-				t.Fatal(err)
-			}
-		}
+		data := testkit.ReadFile(t, file)
 		head, err := lockfile.Parse(file, data)
 		if err != nil {
 			t.Fatal(err)

@@ -1,11 +1,8 @@
 package sbom_test
 
 import (
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -15,6 +12,8 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/google/go-cmp/cmp"
 	"github.com/package-url/packageurl-go"
+
+	"github.com/lockreview/lockreview/pkg/testkit"
 )
 
 // The cross-check against npm's own SBOM generator. testdata/npm-sbom holds
@@ -70,19 +69,7 @@ func npmRecordings(t *testing.T) []npmRecording {
 
 func readNPM(t *testing.T, name string) *npmDoc {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "npm-sbom", name+".cdx.json.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := testkit.ReadFile(t, filepath.Join("testdata", "npm-sbom", name+".cdx.json.gz"))
 	var doc npmDoc
 	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatalf("%s: %v", name, err)

@@ -5,8 +5,10 @@ package testkit
 
 import (
 	"bytes"
+	"compress/gzip"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -130,6 +132,30 @@ func Testdata(t testing.TB, rel string) string {
 		return ""
 	}
 	return filepath.Join(root, "testdata", filepath.FromSlash(rel))
+}
+
+// ReadFile returns the contents of the file at path, gunzipped when the name
+// ends in ".gz" (large fixtures are kept compressed). Any error fails the
+// test.
+func ReadFile(t testing.TB, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read %s: %v", path, err)
+		return nil
+	}
+	if !strings.HasSuffix(path, ".gz") {
+		return data
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err == nil {
+		data, err = io.ReadAll(zr)
+	}
+	if err != nil {
+		t.Fatalf("gunzip %s: %v", path, err)
+		return nil
+	}
+	return data
 }
 
 // findRoot returns the nearest directory at or above dir that holds go.mod.

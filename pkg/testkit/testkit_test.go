@@ -1,6 +1,8 @@
 package testkit
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -112,5 +114,32 @@ func TestTestdata(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
 		t.Errorf("Testdata root %q has no go.mod: %v", root, err)
+	}
+}
+
+func TestReadFile(t *testing.T) {
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "a.json")
+	if err := os.WriteFile(plain, []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(`{"x":1}`))
+	zw.Close()
+	packed := filepath.Join(dir, "b.json.gz")
+	if err := os.WriteFile(packed, gz.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(ReadFile(t, plain)); got != "{}" {
+		t.Errorf("plain file = %q", got)
+	}
+	if got := string(ReadFile(t, packed)); got != `{"x":1}` {
+		t.Errorf("gzipped file = %q, want it gunzipped", got)
+	}
+	r := &recorder{}
+	ReadFile(r, filepath.Join(dir, "missing.gz"))
+	if len(r.errors) == 0 {
+		t.Error("a missing file did not fail the test")
 	}
 }

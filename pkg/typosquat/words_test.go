@@ -1,9 +1,6 @@
 package typosquat
 
 import (
-	"compress/gzip"
-	"io"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -16,19 +13,7 @@ import (
 // scope-dropped would flag; `go generate ./pkg/typosquat` (this test with
 // -update) rewrites it.
 func TestDictionaryWords(t *testing.T) {
-	f, err := os.Open(testkit.Testdata(t, "typosquat/word-list-4.1.0.txt.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	src := testkit.ReadFile(t, testkit.Testdata(t, "typosquat/word-list-4.1.0.txt.gz"))
 	// The rules on their own, without the dictionary: a word is listed when
 	// near-edit, scope-dropped or transposition would flag it, whatever rule
 	// Nearest tries first.
