@@ -47,32 +47,21 @@ var systemCommands = map[string][]string{
 // command; remove it or pin the previous version.
 func BinShadowing(in *Input) []Finding {
 	head, base := in.head(), in.base()
-	if !head.RecordsBins() {
-		return nil
+	if !head.RecordsBins() || !slices.ContainsFunc(head.Packages, func(p *lockfile.Package) bool { return len(shadows(p)) > 0 }) {
+		return nil // the usual case: one scan, nothing allocated
 	}
 	var out []Finding
 	for c := range in.changes(introduced) {
-		had := map[string]bool{}
-		for _, b := range c.Before {
-			for _, cmd := range b.Bin {
-				had[cmd] = true
-			}
-		}
-		// A lockfileVersion 1 base never recorded bins: an update from it
-		// may not add the command, so it is reported, at medium.
-		unknownBefore := len(c.Before) > 0 && !base.RecordsBins()
 		var node *lockfile.Package
 		var cmds []string
 		for _, n := range c.After {
-			for _, cmd := range n.Bin {
-				owners, system := systemCommands[strings.ToLower(cmd)]
-				if !system || had[cmd] || slices.Contains(owners, n.Name) || slices.Contains(cmds, cmd) {
-					continue
+			for _, cmd := range shadows(n) {
+				if !slices.Contains(cmds, cmd) && !slices.ContainsFunc(c.Before, func(b *lockfile.Package) bool { return slices.Contains(b.Bin, cmd) }) {
+					if node == nil {
+						node = n
+					}
+					cmds = append(cmds, cmd)
 				}
-				if node == nil {
-					node = n
-				}
-				cmds = append(cmds, cmd)
 			}
 		}
 		if node == nil {
@@ -81,7 +70,9 @@ func BinShadowing(in *Input) []Finding {
 		f := finding(c, High, fmt.Sprintf("%s installs the command%s %s into node_modules/.bin, where it runs instead of the system's whenever an npm script or install script calls it by name",
 			versionText(c), plural(len(cmds)), quoteList(cmds)),
 			"A library has no reason to provide a command named like a system or runtime tool: find out why, and remove the package or keep the previous version.")
-		if unknownBefore {
+		if len(c.Before) > 0 && !base.RecordsBins() {
+			// A lockfileVersion 1 base never recorded bins: the old
+			// version may have had the command too.
 			f.Severity = Medium
 			f.Message += fmt.Sprintf(" (the base lockfile, version %d, did not record whether %s did)", base.Version, c.From)
 		}
@@ -91,36 +82,43 @@ func BinShadowing(in *Input) []Finding {
 	}
 	// The same name@version gaining such a command: the registry's tarball
 	// cannot have changed, so the lockfile was edited.
-	if base.RecordsBins() {
-		baseBins := map[string][]string{}
-		for _, p := range base.Packages {
-			key := p.Name + "@" + p.Version
-			baseBins[key] = append(baseBins[key], p.Bin...)
+	if !base.RecordsBins() {
+		return out
+	}
+	seen := map[string]bool{}
+	for _, p := range head.Packages {
+		cmds := shadows(p)
+		if len(cmds) == 0 || seen[p.Name+"@"+p.Version] {
+			continue
 		}
-		seen := map[string]bool{}
-		for _, p := range head.Packages {
-			key := p.Name + "@" + p.Version
-			before, known := baseBins[key]
-			if !known || seen[key] {
-				continue
+		known := false
+		for _, b := range base.Packages {
+			if b.Name == p.Name && b.Version == p.Version {
+				known = true
+				cmds = slices.DeleteFunc(cmds, func(cmd string) bool { return slices.Contains(b.Bin, cmd) })
 			}
-			var cmds []string
-			for _, cmd := range p.Bin {
-				owners, system := systemCommands[strings.ToLower(cmd)]
-				if system && !slices.Contains(before, cmd) && !slices.Contains(owners, p.Name) {
-					cmds = append(cmds, cmd)
-				}
-			}
-			if len(cmds) == 0 {
-				continue
-			}
-			seen[key] = true
-			out = append(out, Finding{
-				Severity: High, Package: p.Name, Version: p.Version, Line: p.Line, Path: p.Path,
-				Message:     fmt.Sprintf("%s %s is marked as installing the command%s %s, which the base lockfile did not record for the same version", p.Name, p.Version, plural(len(cmds)), quoteList(cmds)),
-				Remediation: "The same version cannot gain a command on the registry: the lockfile was edited. Regenerate it from the registry and find out who changed it.",
-				Values:      map[string]string{"commands": strings.Join(cmds, " ")},
-			})
+		}
+		if !known || len(cmds) == 0 {
+			continue
+		}
+		seen[p.Name+"@"+p.Version] = true
+		out = append(out, Finding{
+			Severity: High, Package: p.Name, Version: p.Version, Line: p.Line, Path: p.Path,
+			Message:     fmt.Sprintf("%s %s is marked as installing the command%s %s, which the base lockfile did not record for the same version", p.Name, p.Version, plural(len(cmds)), quoteList(cmds)),
+			Remediation: "The same version cannot gain a command on the registry: the lockfile was edited. Regenerate it from the registry and find out who changed it.",
+			Values:      map[string]string{"commands": strings.Join(cmds, " ")},
+		})
+	}
+	return out
+}
+
+// shadows returns the commands p installs that are named like a system or
+// runtime command p is not the owner of.
+func shadows(p *lockfile.Package) []string {
+	var out []string
+	for _, cmd := range p.Bin {
+		if owners, system := systemCommands[strings.ToLower(cmd)]; system && !slices.Contains(owners, p.Name) {
+			out = append(out, cmd)
 		}
 	}
 	return out
