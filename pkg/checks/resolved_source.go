@@ -350,7 +350,12 @@ func NameMismatch(in *Input) []Finding {
 // against the package name), so require("lodash") loads evil-pkg.
 func aliasMismatches(in *Input) []Finding {
 	head := in.head()
-	var out []Finding
+	type aliased struct {
+		c *diff.Change
+		n *lockfile.Package
+	}
+	var nodes []aliased
+	names := map[string]bool{}
 	seen := map[string]bool{}
 	for c := range in.changes(notRemoved) {
 		for _, n := range c.After {
@@ -358,44 +363,60 @@ func aliasMismatches(in *Input) []Finding {
 				continue
 			}
 			seen[n.Path] = true
-			requirer, spec, ok := unaliasedRequirer(head, n)
-			if !ok {
-				continue
-			}
-			where := "the project"
-			if requirer.Path != "" {
-				where = requirer.Path
-			}
-			f := finding(c, Critical,
-				fmt.Sprintf("entry %q installs the package %q, but %s requires %q as %q, not as an npm alias of %s: npm will load %s in its place", n.Path, n.Name, where, n.Alias, spec, n.Name, n.Name),
-				"Regenerate the lockfile from the registry; a folder holding another package than its name is how lockfile injection hides code.")
-			f.Line, f.Path = n.Line, n.Path
-			f.Values = map[string]string{"folder": n.Alias, "package": n.Name, "spec": spec}
-			out = append(out, f)
+			nodes = append(nodes, aliased{c, n})
+			names[n.Alias] = true
 		}
+	}
+	if len(nodes) == 0 {
+		return nil
+	}
+	// Who declares a dependency on each folder name, in one pass over the
+	// tree (root first), instead of one pass per aliased node.
+	declarers := map[string][]*lockfile.Package{}
+	consider := func(p *lockfile.Package) {
+		for name := range names {
+			if _, ok := p.Deps.Get(name, lockfile.DepAny); ok {
+				declarers[name] = append(declarers[name], p)
+			}
+		}
+	}
+	if head.Root != nil {
+		consider(head.Root)
+	}
+	for _, p := range head.Packages {
+		consider(p)
+	}
+	var out []Finding
+	for _, a := range nodes {
+		c, n := a.c, a.n
+		requirer, spec, ok := unaliasedRequirer(head, n, declarers[n.Alias])
+		if !ok {
+			continue
+		}
+		where := "the project"
+		if requirer.Path != "" {
+			where = requirer.Path
+		}
+		f := finding(c, Critical,
+			fmt.Sprintf("entry %q installs the package %q, but %s requires %q as %q, not as an npm alias of %s: npm will load %s in its place", n.Path, n.Name, where, n.Alias, spec, n.Name, n.Name),
+			"Regenerate the lockfile from the registry; a folder holding another package than its name is how lockfile injection hides code.")
+		f.Line, f.Path = n.Line, n.Path
+		f.Values = map[string]string{"folder": n.Alias, "package": n.Name, "spec": spec}
+		out = append(out, f)
 	}
 	return out
 }
 
-// unaliasedRequirer finds a package (or the root) whose dependency on n's
-// folder name resolves to n with a spec that is not an npm alias of n's
-// package.
-func unaliasedRequirer(l *lockfile.Lockfile, n *lockfile.Package) (*lockfile.Package, string, bool) {
-	check := func(p *lockfile.Package) (string, bool) {
-		spec, ok := p.Deps.Get(n.Alias, lockfile.DepAny)
-		if !ok || strings.HasPrefix(spec, "npm:"+n.Name+"@") || spec == "npm:"+n.Name {
-			return "", false
+// unaliasedRequirer finds, among the packages (or the root) that declare a
+// dependency on n's folder name, one whose dependency resolves to n with a
+// spec that is not an npm alias of n's package.
+func unaliasedRequirer(l *lockfile.Lockfile, n *lockfile.Package, declarers []*lockfile.Package) (*lockfile.Package, string, bool) {
+	for _, p := range declarers {
+		spec, _ := p.Deps.Get(n.Alias, lockfile.DepAny)
+		if strings.HasPrefix(spec, "npm:"+n.Name+"@") || spec == "npm:"+n.Name {
+			continue
 		}
-		r := l.Resolve(p.Path, n.Alias)
-		return spec, r == n || l.Target(r) == n
-	}
-	if l.Root != nil {
-		if spec, ok := check(l.Root); ok {
-			return l.Root, spec, true
-		}
-	}
-	for _, p := range l.Packages {
-		if spec, ok := check(p); ok {
+		if r := l.Resolve(p.Path, n.Alias); r == n || l.Target(r) == n {
 			return p, spec, true
 		}
 	}

@@ -228,14 +228,16 @@ func (l *Lockfile) Resolve(fromPath, name string) *Package {
 		l.index()
 	}
 	dir := fromPath
+	// The candidate path is built in a buffer: a map lookup keyed by
+	// string(bytes) does not allocate, and checks resolve every edge.
+	var buf [256]byte
 	for {
-		var candidate string
-		if dir == "" {
-			candidate = "node_modules/" + name
-		} else {
-			candidate = dir + "/node_modules/" + name
+		b := buf[:0]
+		if dir != "" {
+			b = append(append(b, dir...), '/')
 		}
-		if p, ok := l.byPath[candidate]; ok {
+		b = append(append(b, "node_modules/"...), name...)
+		if p, ok := l.byPath[string(b)]; ok {
 			return p
 		}
 		if dir == "" {
