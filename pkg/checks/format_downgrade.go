@@ -18,7 +18,8 @@ import (
 // without `packages`. What it looks at: the head's and the base's
 // lockfileVersion and sections. It fires high when the base recorded
 // install scripts and the head does not, or when the head declares a
-// version it does not have the sections of. Remediation: regenerate the
+// version it does not have the sections of (2 or 3 without `packages`; 1
+// with `packages`, which npm 7 and later install from). Remediation: regenerate the
 // lockfile with npm 7 or later.
 func FormatDowngrade(in *Input) []Finding {
 	head := in.Changes.Head
@@ -43,6 +44,15 @@ func FormatDowngrade(in *Input) []Finding {
 			Message:     fmt.Sprintf("the lockfile declares lockfileVersion %d but has no `packages` section, only the old `dependencies` one, which npm then installs from: npm never writes such a file%s", d, unseen),
 			Remediation: fix,
 			Values:      map[string]string{"declared": fmt.Sprint(d), "read": "1"},
+		})
+		return out
+	}
+	if head.DeclaredVersion == 1 && head.Version >= 2 {
+		out = append(out, Finding{
+			Severity: High, Line: head.VersionLine,
+			Message:     "the lockfile declares lockfileVersion 1 but has a `packages` section, which npm 7 and later install from instead of `dependencies`: npm never writes such a file; it is reviewed from `packages`",
+			Remediation: fix,
+			Values:      map[string]string{"declared": "1", "read": fmt.Sprint(head.Version)},
 		})
 		return out
 	}

@@ -171,10 +171,16 @@ func (p *parser) parse() (*Lockfile, error) {
 	default:
 		return nil, &limitError{msg: p.file + ": not a lockfile: no lockfileVersion, packages or dependencies", err: ErrMalformed}
 	}
-	if l.Version >= 2 && v3 == nil && haveV1 {
+	switch {
+	case l.Version >= 2 && v3 == nil && haveV1:
 		// A v2/v3 file without `packages`: npm installs from
 		// `dependencies`, which records what a v1 file records.
 		l.Version = 1
+	case l.Version == 1 && v3 != nil:
+		// A file that says 1 but has `packages`: npm 7 and later install
+		// from `packages` whenever it is there, so it is read as a version
+		// 2 file (and its `dependencies` compared with it).
+		l.Version = 2
 	}
 	if l.Version == 1 {
 		l.Packages = v1

@@ -630,6 +630,8 @@ func TestParseVersions(t *testing.T) {
 		{"bom", "\xef\xbb\xbf{\"lockfileVersion\": 3, \"packages\": {\"node_modules/a\": {\"version\": \"1.0.0\"}}}", 3, 3, 1},
 		// npm installs from dependencies when packages is missing: read as
 		// 1, and the declared version tells the downgrade apart.
+		// npm 7+ installs from packages whenever it is there.
+		{"v1-with-packages-is-read-from-packages", "{\n\"lockfileVersion\": 1,\n\"dependencies\": {\"a\": {\"version\": \"9.9.9\"}},\n\"packages\": {\"node_modules/a\": {\"version\": \"1.0.0\"}}}", 2, 1, 2},
 		{"v3-without-packages-is-read-as-v1", "{\n\"name\": \"x\",\n\"lockfileVersion\": 3,\n\"dependencies\": {\"a\": {\"version\": \"1.0.0\"}}}", 1, 3, 3},
 	}
 	for _, tc := range tests {

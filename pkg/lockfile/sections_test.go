@@ -266,11 +266,10 @@ func TestSectionMismatchLine(t *testing.T) {
 	}
 }
 
-// TestSectionMismatchesNotCompared: a lockfileVersion 1 file, and v2/v3
-// files with one section, have nothing to compare.
+// TestSectionMismatchesNotCompared: files with one section have nothing to
+// compare.
 func TestSectionMismatchesNotCompared(t *testing.T) {
 	for _, tc := range []struct{ name, data string }{
-		{"v1-with-packages", `{"lockfileVersion": 1, "packages": {"node_modules/a": {"version": "1.0.0"}}, "dependencies": {"a": {"version": "2.0.0"}}}`},
 		{"v2-without-packages", `{"lockfileVersion": 2, "dependencies": {"a": {"version": "2.0.0"}}}`},
 		{"v3-without-dependencies", `{"lockfileVersion": 3, "packages": {"node_modules/a": {"version": "1.0.0"}}}`},
 	} {
@@ -281,6 +280,12 @@ func TestSectionMismatchesNotCompared(t *testing.T) {
 		if l.SectionMismatches != nil {
 			t.Errorf("%s: SectionMismatches = %+v, want nil", tc.name, l.SectionMismatches)
 		}
+	}
+	// A lockfileVersion 1 file with `packages` is read from it (npm 7+
+	// installs from it), and its `dependencies`, what npm 6 reads, compared.
+	l1, err := lockfile.Parse("v1", []byte(`{"lockfileVersion": 1, "packages": {"node_modules/a": {"version": "1.0.0"}}, "dependencies": {"a": {"version": "2.0.0"}}}`))
+	if err != nil || l1.Version != 2 || l1.Package("node_modules/a").Version != "1.0.0" || len(l1.SectionMismatches) != 1 {
+		t.Errorf("v1 with both sections: %v, %+v; want it read from packages with one mismatch", err, l1)
 	}
 	// A v3 file that carries the section anyway is compared: npm 6 would
 	// read it.
