@@ -231,6 +231,11 @@ func TestChecks(t *testing.T) {
 			[]got{{"name-mismatch", "critical", "Lodash", "4.17.21", "", ""}}},
 		{"name-mismatch/legacy-upper-case-name-no-fire", "name-mismatch",
 			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/JSONStream", `"version":"1.3.5"`, `"resolved":"https://registry.npmjs.org/JSONStream/-/JSONStream-1.3.5.tgz"`, `"integrity":"sha512-x"`)), def, nil},
+		// The root's alias is intended; a peer range on the folder name gets
+		// the aliased package as npm means it to (WordPress's wp-prettier).
+		{"name-mismatch/intended-alias-with-peer-range-no-fire", "name-mismatch",
+			lock(t, 3, `"prettier":"npm:wp-prettier@3.0.3"`, raw("node_modules/prettier", `"name":"wp-prettier"`, `"version":"3.0.3"`, `"resolved":"https://registry.npmjs.org/wp-prettier/-/wp-prettier-3.0.3.tgz"`, `"integrity":"sha512-a"`), pkg("node_modules/eslint-plugin-prettier", "5.0.0", `"peerDependencies":{"prettier":">=3.0.0"}`)),
+			lock(t, 3, `"prettier":"npm:wp-prettier@3.9.6"`, raw("node_modules/prettier", `"name":"wp-prettier"`, `"version":"3.9.6"`, `"resolved":"https://registry.npmjs.org/wp-prettier/-/wp-prettier-3.9.6.tgz"`, `"integrity":"sha512-b"`), pkg("node_modules/eslint-plugin-prettier", "5.0.0", `"peerDependencies":{"prettier":">=3.0.0"}`)), def, nil},
 		{"name-mismatch/folder-holds-another-package", "name-mismatch",
 			lock(t, 3, `"lodash":"^4.17.21"`, pkg("node_modules/lodash", "4.17.21")),
 			lock(t, 3, `"lodash":"^4.17.21"`, raw("node_modules/lodash", `"name":"evil-pkg"`, `"version":"4.17.21"`, `"resolved":"https://registry.npmjs.org/evil-pkg/-/evil-pkg-4.17.21.tgz"`, `"integrity":"sha512-x"`)), def,

@@ -370,13 +370,27 @@ func aliasMismatches(in *Input) []Finding {
 	if len(nodes) == 0 {
 		return nil
 	}
-	// Who declares a dependency on each folder name, in one pass over the
-	// tree (root first), instead of one pass per aliased node.
-	declarers := map[string][]*lockfile.Package{}
+	// Who requires each aliased node, found in one pass over every declared
+	// dependency (root first), each resolved once: linear in the tree,
+	// however many aliased nodes share a name.
+	type requirer struct {
+		p    *lockfile.Package
+		spec string
+	}
+	byNode := map[*lockfile.Package][]requirer{}
 	consider := func(p *lockfile.Package) {
-		for name := range names {
-			if _, ok := p.Deps.Get(name, lockfile.DepAny); ok {
-				declarers[name] = append(declarers[name], p)
+		for i, d := range p.Deps {
+			if !names[d.Name] || (i > 0 && p.Deps[i-1].Name == d.Name) {
+				continue
+			}
+			r := head.Resolve(p.Path, d.Name)
+			if r == nil {
+				continue
+			}
+			spec, _ := p.Deps.Get(d.Name, lockfile.DepAny)
+			byNode[r] = append(byNode[r], requirer{p, spec})
+			if t := head.Target(r); t != nil && t != r {
+				byNode[t] = append(byNode[t], requirer{p, spec})
 			}
 		}
 	}
@@ -389,38 +403,36 @@ func aliasMismatches(in *Input) []Finding {
 	var out []Finding
 	for _, a := range nodes {
 		c, n := a.c, a.n
-		requirer, spec, ok := unaliasedRequirer(head, n, declarers[n.Alias])
-		if !ok {
+		// A requirer that asks for n through its npm alias makes the alias
+		// intended ("prettier": "npm:wp-prettier@3" in the root); a peer or
+		// plain range on the folder name (eslint-plugin-prettier's
+		// "prettier": ">=3") then gets it as npm means it to.
+		var plain *requirer
+		intended := false
+		for i, r := range byNode[n] {
+			if strings.HasPrefix(r.spec, "npm:"+n.Name+"@") || r.spec == "npm:"+n.Name {
+				intended = true
+				break
+			}
+			if plain == nil {
+				plain = &byNode[n][i]
+			}
+		}
+		if intended || plain == nil {
 			continue
 		}
 		where := "the project"
-		if requirer.Path != "" {
-			where = requirer.Path
+		if plain.p.Path != "" {
+			where = plain.p.Path
 		}
 		f := finding(c, Critical,
-			fmt.Sprintf("entry %q installs the package %q, but %s requires %q as %q, not as an npm alias of %s: npm will load %s in its place", n.Path, n.Name, where, n.Alias, spec, n.Name, n.Name),
+			fmt.Sprintf("entry %q installs the package %q, but %s requires %q as %q, not as an npm alias of %s: npm will load %s in its place", n.Path, n.Name, where, n.Alias, plain.spec, n.Name, n.Name),
 			"Regenerate the lockfile from the registry; a folder holding another package than its name is how lockfile injection hides code.")
 		f.Line, f.Path = n.Line, n.Path
-		f.Values = map[string]string{"folder": n.Alias, "package": n.Name, "spec": spec}
+		f.Values = map[string]string{"folder": n.Alias, "package": n.Name, "spec": plain.spec}
 		out = append(out, f)
 	}
 	return out
-}
-
-// unaliasedRequirer finds, among the packages (or the root) that declare a
-// dependency on n's folder name, one whose dependency resolves to n with a
-// spec that is not an npm alias of n's package.
-func unaliasedRequirer(l *lockfile.Lockfile, n *lockfile.Package, declarers []*lockfile.Package) (*lockfile.Package, string, bool) {
-	for _, p := range declarers {
-		spec, _ := p.Deps.Get(n.Alias, lockfile.DepAny)
-		if strings.HasPrefix(spec, "npm:"+n.Name+"@") || spec == "npm:"+n.Name {
-			continue
-		}
-		if r := l.Resolve(p.Path, n.Alias); r == n || l.Target(r) == n {
-			return p, spec, true
-		}
-	}
-	return nil, "", false
 }
 
 func hostAllowed(host string, allowed []string) bool {
