@@ -10,15 +10,16 @@ import (
 
 // systemCommands are commands that npm scripts and install scripts run by
 // name and expect from the system or the runtime, mapped to the packages
-// that legitimately provide them ("" when none does). npm puts every
+// that legitimately provide them (a name ending in "/" is a scope whose
+// packages do: @pnpm/exe and its platform packages; nil when none does). npm puts every
 // node_modules/.bin folder above the package first on PATH when it runs a
 // script, so a package that installs a command of that name runs in their
 // place.
 var systemCommands = map[string][]string{
-	"node": {"node"}, "nodejs": nil, "npm": {"npm"}, "npx": {"npm"},
-	"yarn": {"yarn", "corepack"}, "yarnpkg": {"yarn", "corepack"},
-	"pnpm": {"pnpm", "corepack"}, "pnpx": {"pnpm", "corepack"}, "corepack": {"corepack"},
-	"bun": {"bun"}, "bunx": {"bun"}, "deno": {"deno"},
+	"node": {"node"}, "nodejs": nil, "npm": {"npm"}, "npx": {"npm", "npx"},
+	"yarn": {"yarn", "corepack", "@yarnpkg/"}, "yarnpkg": {"yarn", "corepack", "@yarnpkg/"},
+	"pnpm": {"pnpm", "corepack", "@pnpm/"}, "pnpx": {"pnpm", "corepack", "@pnpm/"}, "corepack": {"corepack"},
+	"bun": {"bun", "@oven/"}, "bunx": {"bun", "@oven/"}, "deno": {"deno"},
 	"git": nil, "sh": nil, "bash": nil, "zsh": nil, "dash": nil, "env": nil,
 	"sudo": nil, "su": nil, "ssh": nil, "scp": nil, "curl": nil, "wget": nil,
 	"python": nil, "python3": nil, "pip": nil, "pip3": nil,
@@ -85,23 +86,27 @@ func BinShadowing(in *Input) []Finding {
 	if !base.RecordsBins() {
 		return out
 	}
+	var baseBins map[string][]string // name@version → the commands of its copies, built on first need
 	seen := map[string]bool{}
 	for _, p := range head.Packages {
 		cmds := shadows(p)
-		if len(cmds) == 0 || seen[p.Name+"@"+p.Version] {
+		key := p.Name + "@" + p.Version
+		if len(cmds) == 0 || seen[key] {
 			continue
 		}
-		known := false
-		for _, b := range base.Packages {
-			if b.Name == p.Name && b.Version == p.Version {
-				known = true
-				cmds = slices.DeleteFunc(cmds, func(cmd string) bool { return slices.Contains(b.Bin, cmd) })
+		seen[key] = true
+		if baseBins == nil {
+			baseBins = map[string][]string{}
+			for _, b := range base.Packages {
+				k := b.Name + "@" + b.Version
+				baseBins[k] = append(baseBins[k][:len(baseBins[k]):len(baseBins[k])], b.Bin...)
 			}
 		}
+		before, known := baseBins[key]
+		cmds = slices.DeleteFunc(cmds, func(cmd string) bool { return slices.Contains(before, cmd) })
 		if !known || len(cmds) == 0 {
 			continue
 		}
-		seen[p.Name+"@"+p.Version] = true
 		out = append(out, Finding{
 			Severity: High, Package: p.Name, Version: p.Version, Line: p.Line, Path: p.Path,
 			Message:     fmt.Sprintf("%s %s is marked as installing the command%s %s, which the base lockfile did not record for the same version", p.Name, p.Version, plural(len(cmds)), quoteList(cmds)),
@@ -117,7 +122,9 @@ func BinShadowing(in *Input) []Finding {
 func shadows(p *lockfile.Package) []string {
 	var out []string
 	for _, cmd := range p.Bin {
-		if owners, system := systemCommands[strings.ToLower(cmd)]; system && !slices.Contains(owners, p.Name) {
+		if owners, system := systemCommands[strings.ToLower(cmd)]; system && !slices.ContainsFunc(owners, func(o string) bool {
+			return o == p.Name || strings.HasSuffix(o, "/") && strings.HasPrefix(p.Name, o)
+		}) {
 			out = append(out, cmd)
 		}
 	}

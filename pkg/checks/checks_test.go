@@ -129,6 +129,13 @@ func TestChecks(t *testing.T) {
 			lock(t, 3, ``, pkg("node_modules/tool", "1.0.0", `"bin":{"tool":"cli.js"}`)),
 			lock(t, 3, ``, pkg("node_modules/tool", "1.0.0", `"bin":{"tool":"cli.js","node":"cli.js"}`)), def,
 			[]got{{"bin-shadowing", "high", "tool", "1.0.0", "", ""}}},
+		// npm normalizes bin keys before linking: "sub/node" installs node.
+		{"bin-shadowing/normalized-key", "bin-shadowing",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/evil", "1.0.0", `"bin":{"sub/node":"x.js","a:git":"x.js"}`)), def,
+			[]got{{"bin-shadowing", "high", "evil", "1.0.0", "", ""}}},
+		{"bin-shadowing/package-manager-distributions-no-fire", "bin-shadowing",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/@pnpm/exe", "9.0.0", `"bin":{"pnpm":"pnpm","pn":"pnpm"}`), pkg("node_modules/@pnpm/linux-x64", "9.0.0", `"bin":{"pnpm":"pnpm"}`),
+				pkg("node_modules/@yarnpkg/cli-dist", "4.0.0", `"bin":{"yarn":"bin/yarn.js","yarnpkg":"bin/yarn.js"}`), pkg("node_modules/npx", "10.2.2", `"bin":{"npx":"index.js"}`)), def, nil},
 		{"bin-shadowing/npm-provides-npx-no-fire", "bin-shadowing",
 			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/npm", "10.9.0", `"bin":{"npm":"bin/npm-cli.js","npx":"bin/npx-cli.js"}`), pkg("node_modules/yarn", "1.22.22", `"bin":{"yarn":"bin/yarn.js","yarnpkg":"bin/yarn.js"}`)), def, nil},
 		{"bin-shadowing/already-had-it-no-fire", "bin-shadowing",

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -263,13 +264,16 @@ func (p *parser) binNames(w field) (names []string, str bool, err error) {
 			if err != nil {
 				return nil, false, err
 			}
-			cmd := p.intern(name)
+			key := p.intern(name)
 			w2 := w
-			w2.name += "[" + strconv.Quote(cmd) + "]"
-			if _, err := p.strBytes(w2, 0); err != nil {
+			w2.name += "[" + strconv.Quote(key) + "]"
+			target, err := p.strBytes(w2, 0)
+			if err != nil {
 				return nil, false, p.withLine(err, off)
 			}
-			names = append(names, cmd)
+			if cmd := BinName(key); cmd != "" && BinName(string(target)) != "" {
+				names = append(names, cmd)
+			}
 		}
 		if err := p.end(); err != nil {
 			return nil, false, err
@@ -279,6 +283,15 @@ func (p *parser) binNames(w field) (names []string, str bool, err error) {
 	default:
 		return nil, false, p.typeError(w, "an object or a string", k, 0)
 	}
+}
+
+// BinName is the command npm links for a `bin` key, normalized as npm does
+// before linking (npm-normalize-package-bin): "\\" and ":" read as "/", and
+// only the last segment counts, so "sub/node", "a:node" and "a\\node" all
+// install "node". It is "" for a key npm drops ("", ".", "..").
+func BinName(key string) string {
+	key = strings.NewReplacer("\\", "/", ":", "/").Replace(key)
+	return path.Join("/", path.Base(key))[1:]
 }
 
 // stringList reads os/cpu: an array of strings, or one string.

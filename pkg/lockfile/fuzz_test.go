@@ -122,9 +122,15 @@ func checkPackagesAgainstStdlib(t *testing.T, l *lockfile.Lockfile, data []byte)
 		}
 		if raw, ok := fields["bin"]; ok {
 			var want []string
-			var cmds map[string]json.RawMessage
+			var cmds map[string]string
 			if json.Unmarshal(raw, &cmds) == nil {
-				want = slices.Sorted(maps.Keys(cmds))
+				for k, target := range cmds {
+					if cmd := lockfile.BinName(k); cmd != "" && lockfile.BinName(target) != "" {
+						want = append(want, cmd)
+					}
+				}
+				slices.Sort(want)
+				want = slices.Compact(want)
 			} else if p.Name != "" {
 				want = []string{p.Name[strings.LastIndexByte(p.Name, '/')+1:]}
 			}

@@ -75,9 +75,10 @@ type Package struct {
 	Workspace        bool
 	OS, CPU          []string
 	// Bin holds the command names the package installs into
-	// node_modules/.bin (the keys of `bin`; for a `bin` string, the
-	// package's own name without its scope), sorted. lockfileVersion 1 does
-	// not record them (see RecordsBins).
+	// node_modules/.bin (the keys of `bin` as npm normalizes them, see
+	// BinName; for a `bin` string, the package's own name without its
+	// scope), sorted, each once. lockfileVersion 1 does not record them
+	// (see RecordsBins).
 	Bin []string
 
 	// Deps are the entry's declared dependencies (`dependencies`,

@@ -3,6 +3,7 @@ package lockfile_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -786,5 +787,26 @@ func TestParseConcurrent(t *testing.T) {
 		if n := <-done; n != 1394 {
 			t.Errorf("got %d packages, want 1394", n)
 		}
+	}
+}
+
+// TestBinName checks npm's normalization of `bin` keys: the command linked
+// is the last segment, with "\" and ":" read as "/".
+func TestBinName(t *testing.T) {
+	for in, want := range map[string]string{
+		"node": "node", "sub/node": "node", "a:node": "node", `a\node`: "node", "./git": "git",
+		"../../x": "x", "dir/": "dir", "": "", ".": "", "..": "", "a/..": "", "@scope/cli": "cli",
+	} {
+		if got := lockfile.BinName(in); got != want {
+			t.Errorf("BinName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	l, err := lockfile.Parse("package-lock.json", []byte(`{"lockfileVersion": 3, "packages": {"node_modules/a": {"version": "1.0.0",
+"bin": {"sub/node": "x.js", "a:git": "x.js", "./sh": "x.js", "..": "x.js", "empty": "", "a": "bin/a.js", "node": "y.js"}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := l.Package("node_modules/a").Bin, []string{"a", "git", "node", "sh"}; !slices.Equal(got, want) {
+		t.Errorf("Bin = %q, want %q", got, want)
 	}
 }
