@@ -322,6 +322,15 @@ func TestChecks(t *testing.T) {
 			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"https://codeload.github.com/octo/a/tar.gz/0123456789abcdef0123456789abcdef01234567"`, `"integrity":"sha512-a"`)),
 			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.1"`, `"resolved":"https://codeload.github.com/evil/a/tar.gz/fedcba9876543210fedcba9876543210fedcba98"`, `"integrity":"sha512-b"`)), def,
 			[]got{{"source-changed", "high", "a", "1.0.1", "1.0.0", ""}}},
+		// npm's URL parser resolves dot segments, encoded too: the fork hides
+		// behind /octo/foo/../../evil/foo.
+		{"source-changed/code-host-dot-segments", "source-changed",
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"https://codeload.github.com/octo/a/tar.gz/0123456789abcdef0123456789abcdef01234567"`, `"integrity":"sha512-a"`)),
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.1"`, `"resolved":"https://codeload.github.com/octo/a/%2e%2e/%2E%2E/evil/a/tar.gz/fedcba9876543210fedcba9876543210fedcba98"`, `"integrity":"sha512-b"`)), def,
+			[]got{{"source-changed", "high", "a", "1.0.1", "1.0.0", ""}}},
+		{"source-changed/code-host-same-repo-no-fire", "source-changed",
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"https://codeload.github.com/octo/a/tar.gz/0123456789abcdef0123456789abcdef01234567"`, `"integrity":"sha512-a"`)),
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.1"`, `"resolved":"https://codeload.github.com/Octo/a/tar.gz/fedcba9876543210fedcba9876543210fedcba98"`, `"integrity":"sha512-b"`)), def, nil},
 		{"source-changed/git-same-repo-new-commit-no-fire", "source-changed",
 			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"git+ssh://git@github.com/octo/a.git#0123456789abcdef0123456789abcdef01234567"`)),
 			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.1"`, `"resolved":"git+https://github.com/Octo/a.git#fedcba9876543210fedcba9876543210fedcba98"`)), def, nil},

@@ -3,6 +3,7 @@ package checks
 import (
 	"fmt"
 	"net/url"
+	"path"
 	"slices"
 	"strings"
 
@@ -476,9 +477,11 @@ func sameOrigin(a, b lockfile.Source) bool {
 	return true
 }
 
-// codeHosts serve tarballs of anyone's repository under /owner/repo/.
+// codeHosts serve tarballs of anyone's repository under /owner/repo/ (the
+// GitHub API under /repos/owner/repo/).
 var codeHosts = map[string]bool{
-	"github.com": true, "codeload.github.com": true, "gitlab.com": true, "bitbucket.org": true,
+	"github.com": true, "codeload.github.com": true, "raw.githubusercontent.com": true, "api.github.com": true,
+	"gitlab.com": true, "bitbucket.org": true,
 }
 
 // gitRepo is the repository of a git source, or for a URL form that
@@ -491,14 +494,19 @@ func gitRepo(s lockfile.Source) string {
 	return u
 }
 
-// ownerRepo is "owner/repo" of a tarball URL on a code host, or the whole
-// URL when it has no such path.
+// ownerRepo is "owner/repo" of a tarball URL on a code host, read as npm's
+// URL parser reads the path ("\\" is "/", dot segments, also percent-encoded,
+// are resolved: /octo/foo/../../evil/foo is evil/foo), or the whole URL when
+// it has no such path.
 func ownerRepo(raw string) string {
-	u, err := url.Parse(raw)
+	u, err := url.Parse(strings.ReplaceAll(raw, "\\", "/"))
 	if err != nil {
 		return raw
 	}
-	segs := strings.SplitN(strings.TrimPrefix(u.Path, "/"), "/", 3)
+	segs := strings.Split(strings.TrimPrefix(path.Clean("/"+u.Path), "/"), "/")
+	if strings.EqualFold(u.Host, "api.github.com") && len(segs) > 0 && segs[0] == "repos" {
+		segs = segs[1:]
+	}
 	if len(segs) < 2 || segs[0] == "" || segs[1] == "" {
 		return raw
 	}
