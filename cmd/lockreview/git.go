@@ -100,9 +100,11 @@ func linkedLockfiles(ctx context.Context, repo, head string, changed []string) e
 }
 
 // IsLockfile reports whether a repository path is an npm lockfile lockreview
-// reviews: package-lock.json or npm-shrinkwrap.json, never under node_modules.
+// reviews: package-lock.json or npm-shrinkwrap.json, in any case (macOS and
+// Windows file systems read "Package-Lock.json" as the lockfile), never
+// under node_modules.
 func IsLockfile(p string) bool {
-	switch path.Base(p) {
+	switch strings.ToLower(path.Base(p)) {
 	case "package-lock.json", "npm-shrinkwrap.json":
 	default:
 		return false

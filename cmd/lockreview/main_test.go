@@ -320,6 +320,8 @@ func TestDiffGitSymlink(t *testing.T) {
 func TestIsLockfile(t *testing.T) {
 	for p, want := range map[string]bool{
 		"package-lock.json":                    true,
+		"Package-Lock.json":                    true, // one file with package-lock.json on macOS and Windows
+		"web/NPM-SHRINKWRAP.JSON":              true,
 		"apps/web/package-lock.json":           true,
 		"npm-shrinkwrap.json":                  true,
 		"node_modules/a/package-lock.json":     false,

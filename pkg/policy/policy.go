@@ -145,7 +145,11 @@ func ParseAt(name string, data []byte) (*Policy, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, yamlError(err))
 		}
-		return nil, fmt.Errorf("%w: %s: line %d: a second YAML document; the policy is one document", ErrInvalid, name, next.Line)
+		// A bare trailing "---" is an empty document: nothing is lost.
+		empty := len(next.Content) == 0 || len(next.Content) == 1 && next.Content[0].Kind == yaml.ScalarNode && next.Content[0].Value == ""
+		if !empty {
+			return nil, fmt.Errorf("%w: %s: line %d: a second YAML document; the policy is one document", ErrInvalid, name, next.Line)
+		}
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)

@@ -49,6 +49,16 @@ func TestParseFull(t *testing.T) {
 	}
 }
 
+// TestParseTrailingDocumentMarker: a bare "---" at the end (an empty second
+// document) loses nothing and is accepted; a second document with content
+// is not (TestParseErrors).
+func TestParseTrailingDocumentMarker(t *testing.T) {
+	p, err := policy.Parse([]byte("---\nversion: 1\nfail-on: critical\n---\n"))
+	if err != nil || p.FailOn == nil || *p.FailOn != checks.Critical {
+		t.Errorf("Parse = %+v, %v; want fail-on critical", p, err)
+	}
+}
+
 func TestParseDefaults(t *testing.T) {
 	for _, in := range []string{"", "version: 1\n", "# only a comment\n"} {
 		p, err := policy.Parse([]byte(in))
