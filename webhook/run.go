@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/lockreview/lockreview/pkg/lockfile"
 	"github.com/lockreview/lockreview/pkg/policy"
 	"github.com/lockreview/lockreview/pkg/report"
 	"github.com/lockreview/lockreview/pkg/review"
@@ -283,14 +284,14 @@ func lockfilePairs(files []ChangedFile) []*filePair {
 	var out []*filePair
 	for _, f := range files {
 		switch {
-		case IsLockfile(f.Path):
+		case lockfile.IsLockfilePath(f.Path):
 			p := &filePair{FilePair: review.FilePair{Path: f.Path}, basePath: f.Path, readBase: f.Status != "added", readHd: f.Status != "removed"}
 			if f.PreviousPath != "" {
 				p.basePath = f.PreviousPath
-				p.readBase = IsLockfile(f.PreviousPath) // a file renamed to a lockfile is new as one
+				p.readBase = lockfile.IsLockfilePath(f.PreviousPath) // a file renamed to a lockfile is new as one
 			}
 			out = append(out, p)
-		case f.PreviousPath != "" && IsLockfile(f.PreviousPath):
+		case f.PreviousPath != "" && lockfile.IsLockfilePath(f.PreviousPath):
 			// Renamed away from a lockfile name: the lockfile is removed.
 			out = append(out, &filePair{FilePair: review.FilePair{Path: f.PreviousPath}, basePath: f.PreviousPath, readBase: true})
 		}

@@ -10,6 +10,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/lockreview/lockreview/pkg/lockfile"
 	"github.com/lockreview/lockreview/pkg/policy"
 	"github.com/lockreview/lockreview/pkg/review"
 )
@@ -38,7 +39,7 @@ func gitRequest(ctx context.Context, spec string) (review.Request, error) {
 	}
 	var req review.Request
 	for _, p := range changed {
-		if !IsLockfile(p) {
+		if !lockfile.IsLockfilePath(p) {
 			continue
 		}
 		fp := review.FilePair{Path: p}
@@ -83,7 +84,7 @@ func linkedLockfiles(ctx context.Context, repo, head string, changed []string) e
 	for _, entry := range bytes.Split(out, []byte{0}) {
 		meta, name, ok := bytes.Cut(entry, []byte{'\t'})
 		f := strings.Fields(string(meta))
-		if !ok || len(f) != 3 || f[0] != "120000" || !IsLockfile(string(name)) {
+		if !ok || len(f) != 3 || f[0] != "120000" || !lockfile.IsLockfilePath(string(name)) {
 			continue
 		}
 		target, err := git(ctx, repo, "cat-file", "blob", f[2])
@@ -97,19 +98,6 @@ func linkedLockfiles(ctx context.Context, repo, head string, changed []string) e
 		}
 	}
 	return nil
-}
-
-// IsLockfile reports whether a repository path is an npm lockfile lockreview
-// reviews: package-lock.json or npm-shrinkwrap.json, in any case (macOS and
-// Windows file systems read "Package-Lock.json" as the lockfile), never
-// under node_modules.
-func IsLockfile(p string) bool {
-	switch strings.ToLower(path.Base(p)) {
-	case "package-lock.json", "npm-shrinkwrap.json":
-	default:
-		return false
-	}
-	return !strings.HasPrefix(p, "node_modules/") && !strings.Contains(p, "/node_modules/")
 }
 
 // gitRefs resolves "A..B", "A...B" (merge base of A and B, then B) or "A"

@@ -317,24 +317,6 @@ func TestDiffGitSymlink(t *testing.T) {
 	}
 }
 
-func TestIsLockfile(t *testing.T) {
-	for p, want := range map[string]bool{
-		"package-lock.json":                    true,
-		"Package-Lock.json":                    true, // one file with package-lock.json on macOS and Windows
-		"web/NPM-SHRINKWRAP.JSON":              true,
-		"apps/web/package-lock.json":           true,
-		"npm-shrinkwrap.json":                  true,
-		"node_modules/a/package-lock.json":     false,
-		"x/node_modules/a/npm-shrinkwrap.json": false,
-		"package.json":                         false,
-		"yarn.lock":                            false,
-	} {
-		if got := IsLockfile(p); got != want {
-			t.Errorf("IsLockfile(%q) = %v, want %v", p, got, want)
-		}
-	}
-}
-
 func TestSBOM(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "sbom", testdata("v3-octokit-webhooks-license-change", "head.json"), "--spec", "1.5")
 	if code != exitOK {
