@@ -70,8 +70,10 @@ func gitRequest(ctx context.Context, spec string) (review.Request, error) {
 
 // linkedLockfiles fails when a lockfile at head is a symbolic link whose
 // target changed: npm installs from the target, which is not named like a
-// lockfile, so the change would pass unreviewed. (A changed link itself is
-// refused by gitShow.)
+// lockfile, so the change would pass unreviewed. Links are followed all the
+// way, through linked folders too; a link that leaves the repository, is
+// absolute or loops fails the review, since its target cannot be checked.
+// (A changed link itself is refused by gitShow.)
 func linkedLockfiles(ctx context.Context, repo, head string, changed []string) error {
 	isChanged := make(map[string]bool, len(changed))
 	for _, p := range changed {
@@ -81,23 +83,64 @@ func linkedLockfiles(ctx context.Context, repo, head string, changed []string) e
 	if err != nil {
 		return err
 	}
+	links := map[string]string{} // link path → object id
+	var lockLinks []string
 	for _, entry := range bytes.Split(out, []byte{0}) {
 		meta, name, ok := bytes.Cut(entry, []byte{'\t'})
 		f := strings.Fields(string(meta))
-		if !ok || len(f) != 3 || f[0] != "120000" || !lockfile.IsLockfilePath(string(name)) {
+		if !ok || len(f) != 3 || f[0] != "120000" {
 			continue
 		}
-		target, err := git(ctx, repo, "cat-file", "blob", f[2])
-		if err != nil {
-			return err
+		links[string(name)] = f[2]
+		if lockfile.IsLockfilePath(string(name)) {
+			lockLinks = append(lockLinks, string(name))
 		}
-		p := string(name)
-		t := path.Clean(path.Join(path.Dir(p), string(target)))
+	}
+	if len(lockLinks) == 0 {
+		return nil
+	}
+	readLink := func(id string) (string, error) {
+		b, err := git(ctx, repo, "cat-file", "blob", id)
+		return string(b), err
+	}
+	for _, p := range lockLinks {
+		t, err := resolveLinks(links, readLink, p)
+		if err != nil {
+			return fmt.Errorf("%s at %s is a symbolic link that cannot be followed (%v): npm installs from its target, which lockreview cannot review; replace the link with the file", p, shortRev(head), err)
+		}
 		if isChanged[t] {
-			return fmt.Errorf("%s at %s is a symbolic link to %q, which changed: npm installs from the link's target, which lockreview does not follow; review %s with --base and --head, or replace the link with the file", p, shortRev(head), string(target), t)
+			return fmt.Errorf("%s at %s is a symbolic link to %s, which changed: npm installs from the link's target, which lockreview does not follow; review %s with --base and --head, or replace the link with the file", p, shortRev(head), t, t)
 		}
 	}
 	return nil
+}
+
+// resolveLinks resolves p in a tree whose symbolic links are links (path →
+// object id), component by component as the file system would.
+func resolveLinks(links map[string]string, readLink func(id string) (string, error), p string) (string, error) {
+	parts := strings.Split(p, "/")
+	for hops, i := 0, 0; i < len(parts); i++ {
+		id, ok := links[strings.Join(parts[:i+1], "/")]
+		if !ok {
+			continue
+		}
+		if hops++; hops > 40 {
+			return "", errors.New("too many levels of links")
+		}
+		target, err := readLink(id)
+		if err != nil {
+			return "", err
+		}
+		if path.IsAbs(target) {
+			return "", fmt.Errorf("the link %s is absolute (%q)", strings.Join(parts[:i+1], "/"), target)
+		}
+		next := path.Join(append([]string{path.Dir(strings.Join(parts[:i+1], "/")), target}, parts[i+1:]...)...)
+		if next == ".." || strings.HasPrefix(next, "../") {
+			return "", fmt.Errorf("the link %s leads out of the repository (%q)", strings.Join(parts[:i+1], "/"), target)
+		}
+		parts, i = strings.Split(next, "/"), -1
+	}
+	return strings.Join(parts, "/"), nil
 }
 
 // gitRefs resolves "A..B", "A...B" (merge base of A and B, then B) or "A"

@@ -284,6 +284,10 @@ func TestDiffGitSymlink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	baseLock, err := filepath.Abs(testdata("attack-integrity-swap", "base.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	write("real.json", testdata("attack-integrity-swap", "base.json"))
 	write("package-lock.json", testdata("attack-integrity-swap", "base.json"))
 	run("add", "-A")
@@ -305,7 +309,7 @@ func TestDiffGitSymlink(t *testing.T) {
 	write("real.json", headLock)
 	run("commit", "-qam", "target")
 	code, _, stderr = runCLI(t, "diff", "--offline", "--git", "HEAD~1..HEAD")
-	if code != exitUsage || !strings.Contains(stderr, `symbolic link to "real.json", which changed`) {
+	if code != exitUsage || !strings.Contains(stderr, `symbolic link to real.json, which changed`) {
 		t.Errorf("target changed: exit %d, stderr %q; want 2 and a message naming the link and its target", code, stderr)
 	}
 	// An unrelated change still passes.
@@ -314,6 +318,38 @@ func TestDiffGitSymlink(t *testing.T) {
 	run("commit", "-qm", "other")
 	if code, _, stderr = runCLI(t, "diff", "--offline", "--git", "HEAD~1..HEAD"); code != exitOK {
 		t.Errorf("unrelated change: exit %d, stderr %q; want 0", code, stderr)
+	}
+	// A chain of links, and a link through a linked folder: followed to the
+	// end.
+	write("data/lock.json", headLock)
+	if err := os.Remove(filepath.Join(dir, "real.json")); err != nil {
+		t.Fatal(err)
+	}
+	for link, target := range map[string]string{"real.json": "mid.json", "mid.json": "cfg/lock.json", "cfg": "data"} {
+		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run("add", "-A")
+	run("commit", "-qm", "chain")
+	write("data/lock.json", baseLock)
+	run("commit", "-qam", "edit through the chain")
+	code, _, stderr = runCLI(t, "diff", "--offline", "--git", "HEAD~1..HEAD")
+	if code != exitUsage || !strings.Contains(stderr, `symbolic link to data/lock.json, which changed`) {
+		t.Errorf("chain: exit %d, stderr %q; want 2 naming data/lock.json", code, stderr)
+	}
+	// A link out of the repository cannot be reviewed.
+	if err := os.Remove(filepath.Join(dir, "mid.json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../outside.json", filepath.Join(dir, "mid.json")); err != nil {
+		t.Fatal(err)
+	}
+	run("add", "-A")
+	run("commit", "-qm", "out")
+	code, _, stderr = runCLI(t, "diff", "--offline", "--git", "HEAD~1..HEAD")
+	if code != exitUsage || !strings.Contains(stderr, "leads out of the repository") {
+		t.Errorf("link out: exit %d, stderr %q; want 2", code, stderr)
 	}
 }
 
