@@ -773,3 +773,29 @@ func TestFormatDowngrade(t *testing.T) {
 		})
 	}
 }
+
+// TestTruncatedListsAreCritical: when the parser stopped recording (1,000
+// duplicate keys, odd paths or section mismatches), a new one may hide
+// behind the cap, so the review says so at critical even if the base had
+// as many.
+func TestTruncatedListsAreCritical(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"lockfileVersion": 3, "packages": {"": {"name": "r"}`)
+	for i := range lockfile.MaxRecorded + 5 {
+		fmt.Fprintf(&b, `, "node_modules/a%d": {"version": "1.0.0"}, "node_modules/a%d": {"version": "1.0.1"}`, i, i)
+	}
+	b.WriteString("}}")
+	head, err := lockfile.Parse("package-lock.json", []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(head.Duplicates) != lockfile.MaxRecorded {
+		t.Fatalf("%d duplicates recorded, want the cap %d", len(head.Duplicates), lockfile.MaxRecorded)
+	}
+	in := &checks.Input{Lockfile: "package-lock.json", Changes: diff.Compare(head, head), Config: checks.DefaultConfig()}
+	fs := checks.DuplicateKeys(in)
+	last := fs[len(fs)-1]
+	if len(fs) != lockfile.MaxRecorded+1 || last.Severity != checks.Critical || !strings.Contains(last.Message, "only the first 1000 were read") {
+		t.Errorf("%d findings, last %+v; want the %d pre-existing (medium) and one critical about the cap", len(fs), last, lockfile.MaxRecorded)
+	}
+}

@@ -42,7 +42,7 @@ func DuplicateKeys(in *Input) []Finding {
 			Values:      map[string]string{"key": d.Key, "object": d.Object, "firstLine": fmt.Sprint(d.FirstLine), "secondLine": fmt.Sprint(d.SecondLine)},
 		})
 	}
-	return out
+	return append(out, truncated(in.head().Duplicates, "duplicate keys")...)
 }
 
 // packageOfPointer names the package a duplicate belongs to: the entry whose

@@ -52,7 +52,21 @@ func SectionMismatches(in *Input) []Finding {
 		}
 		out = append(out, f)
 	}
-	return out
+	return append(out, truncated(head.SectionMismatches, "disagreements between `dependencies` and `packages`")...)
+}
+
+// truncated reports a head list that reached lockfile.MaxRecorded: later
+// entries were not recorded, so one of them could be new. Critical,
+// whatever the base had: the review of that part is incomplete.
+func truncated[T any](list []T, what string) []Finding {
+	if len(list) < lockfile.MaxRecorded {
+		return nil
+	}
+	return []Finding{{
+		Severity:    Critical,
+		Message:     fmt.Sprintf("the lockfile has at least %d %s; only the first %d were read, so a new one among the rest would not show", lockfile.MaxRecorded, what, lockfile.MaxRecorded),
+		Remediation: "Regenerate the lockfile with npm, which writes none of these, and review that.",
+	}}
 }
 
 const (

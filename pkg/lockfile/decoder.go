@@ -345,7 +345,12 @@ func (p *parser) key() (name []byte, off int64, first, pos int, err error) {
 // maxDuplicates bounds Lockfile.Duplicates: a hostile file of a few
 // hundred megabytes could otherwise name millions of duplicates and make the
 // report larger than the input. Parsing (last value wins) is unaffected.
-const maxDuplicates = 1000
+const maxDuplicates = MaxRecorded
+
+// MaxRecorded bounds Lockfile.Duplicates, OddPaths and SectionMismatches:
+// a list this long may have left later ones out, and a reviewer must treat
+// it as incomplete.
+const MaxRecorded = 1000
 
 func (p *parser) duplicate(name []byte, firstOff, secondOff int64) {
 	if len(p.dups) >= maxDuplicates {
