@@ -214,7 +214,7 @@ func All() []Check {
 		{ID: "bin-shadowing", Severity: High, Summary: "A package newly installs a command named like a system or runtime one (node, npm, git, sh), which npm scripts then run instead.", Run: BinShadowing},
 		{ID: "typosquat", Severity: High, Summary: "A newly added package name is confusable with a popular package.", Run: Typosquats},
 		{ID: "insecure-source", Severity: High, Summary: "A package resolves over plain http.", Run: InsecureSources},
-		{ID: "source-changed", Severity: High, Summary: "The kind or host a package resolves from changed (registry to git fork, to another host).", Run: SourceChanges},
+		{ID: "source-changed", Severity: High, Tamper: true, Summary: "The kind or host a package resolves from changed (registry to git fork, to another host).", Run: SourceChanges},
 		{ID: "resolved-changed", Severity: High, Tamper: true, Summary: "The same name@version now resolves from another URL.", Run: ResolvedChanged},
 		{ID: "non-registry-source", Severity: Medium, Summary: "A new package resolves from git, a file, or a tarball outside the allowed registries.", Run: NonRegistrySources},
 		{ID: "weak-integrity", Severity: Medium, Summary: "A registry package has no integrity hash, or only sha1.", Run: WeakIntegrity},

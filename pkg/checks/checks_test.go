@@ -243,6 +243,12 @@ func TestChecks(t *testing.T) {
 		{"name-mismatch/intended-alias-with-peer-range-no-fire", "name-mismatch",
 			lock(t, 3, `"prettier":"npm:wp-prettier@3.0.3"`, raw("node_modules/prettier", `"name":"wp-prettier"`, `"version":"3.0.3"`, `"resolved":"https://registry.npmjs.org/wp-prettier/-/wp-prettier-3.0.3.tgz"`, `"integrity":"sha512-a"`), pkg("node_modules/eslint-plugin-prettier", "5.0.0", `"peerDependencies":{"prettier":">=3.0.0"}`)),
 			lock(t, 3, `"prettier":"npm:wp-prettier@3.9.6"`, raw("node_modules/prettier", `"name":"wp-prettier"`, `"version":"3.9.6"`, `"resolved":"https://registry.npmjs.org/wp-prettier/-/wp-prettier-3.9.6.tgz"`, `"integrity":"sha512-b"`), pkg("node_modules/eslint-plugin-prettier", "5.0.0", `"peerDependencies":{"prettier":">=3.0.0"}`)), def, nil},
+		// Only the project's own alias vouches: the swapped entry listing
+		// the alias itself does not.
+		{"name-mismatch/self-vouching-alias", "name-mismatch",
+			lock(t, 3, `"lodash":"^4.17.21"`, pkg("node_modules/lodash", "4.17.21")),
+			lock(t, 3, `"lodash":"^4.17.21"`, raw("node_modules/lodash", `"name":"evil-pkg"`, `"version":"4.17.21"`, `"resolved":"https://registry.npmjs.org/evil-pkg/-/evil-pkg-4.17.21.tgz"`, `"integrity":"sha512-x"`, `"dependencies":{"lodash":"npm:evil-pkg@4.17.21"}`)), def,
+			[]got{{"name-mismatch", "critical", "evil-pkg", "4.17.21", "", ""}}},
 		{"name-mismatch/folder-holds-another-package", "name-mismatch",
 			lock(t, 3, `"lodash":"^4.17.21"`, pkg("node_modules/lodash", "4.17.21")),
 			lock(t, 3, `"lodash":"^4.17.21"`, raw("node_modules/lodash", `"name":"evil-pkg"`, `"version":"4.17.21"`, `"resolved":"https://registry.npmjs.org/evil-pkg/-/evil-pkg-4.17.21.tgz"`, `"integrity":"sha512-x"`)), def,
@@ -327,6 +333,10 @@ func TestChecks(t *testing.T) {
 		{"source-changed/code-host-dot-segments", "source-changed",
 			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"https://codeload.github.com/octo/a/tar.gz/0123456789abcdef0123456789abcdef01234567"`, `"integrity":"sha512-a"`)),
 			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.1"`, `"resolved":"https://codeload.github.com/octo/a/%2e%2e/%2E%2E/evil/a/tar.gz/fedcba9876543210fedcba9876543210fedcba98"`, `"integrity":"sha512-b"`)), def,
+			[]got{{"source-changed", "high", "a", "1.0.1", "1.0.0", ""}}},
+		{"source-changed/code-host-encoded-slash", "source-changed",
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"https://codeload.github.com/octo/a/tar.gz/0123456789abcdef0123456789abcdef01234567"`, `"integrity":"sha512-a"`)),
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.1"`, `"resolved":"https://codeload.github.com/evil%2F..%2Focto/a/tar.gz/fedcba9876543210fedcba9876543210fedcba98"`, `"integrity":"sha512-b"`)), def,
 			[]got{{"source-changed", "high", "a", "1.0.1", "1.0.0", ""}}},
 		{"source-changed/code-host-same-repo-no-fire", "source-changed",
 			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"resolved":"https://codeload.github.com/octo/a/tar.gz/0123456789abcdef0123456789abcdef01234567"`, `"integrity":"sha512-a"`)),

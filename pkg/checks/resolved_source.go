@@ -404,16 +404,23 @@ func aliasMismatches(in *Input) []Finding {
 	var out []Finding
 	for _, a := range nodes {
 		c, n := a.c, a.n
-		// A requirer that asks for n through its npm alias makes the alias
-		// intended ("prettier": "npm:wp-prettier@3" in the root); a peer or
-		// plain range on the folder name (eslint-plugin-prettier's
-		// "prettier": ">=3") then gets it as npm means it to.
+		// The project asking for n through its npm alias (the root's or a
+		// workspace's "prettier": "npm:wp-prettier@3") makes the alias
+		// intended; a peer or plain range on the folder name
+		// (eslint-plugin-prettier's "prettier": ">=3") then gets it as npm
+		// means it to. Only the project's own declarations count: a package
+		// entry (the aliased node itself, or one added beside it) could
+		// list the alias just to vouch for the swap.
 		var plain *requirer
 		intended := false
 		for i, r := range byNode[n] {
 			if strings.HasPrefix(r.spec, "npm:"+n.Name+"@") || r.spec == "npm:"+n.Name {
-				intended = true
-				break
+				// This requirer asks for exactly n.
+				if r.p == head.Root || r.p.Workspace {
+					intended = true
+					break
+				}
+				continue
 			}
 			if plain == nil {
 				plain = &byNode[n][i]
@@ -503,8 +510,11 @@ func ownerRepo(raw string) string {
 	if err != nil {
 		return raw
 	}
-	segs := strings.Split(strings.TrimPrefix(path.Clean("/"+u.Path), "/"), "/")
-	if strings.EqualFold(u.Host, "api.github.com") && len(segs) > 0 && segs[0] == "repos" {
+	// Split the escaped path: "%2F" stays inside its segment, as npm's
+	// parser keeps it; only "%2e" is a dot there.
+	p := strings.NewReplacer("%2e", ".", "%2E", ".").Replace(u.EscapedPath())
+	segs := strings.Split(strings.TrimPrefix(path.Clean("/"+p), "/"), "/")
+	if strings.EqualFold(u.Host, "api.github.com") && len(segs) > 0 && strings.EqualFold(segs[0], "repos") {
 		segs = segs[1:]
 	}
 	if len(segs) < 2 || segs[0] == "" || segs[1] == "" {

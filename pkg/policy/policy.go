@@ -85,7 +85,7 @@ type Ignore struct {
 	// Versions is a semver range ("<2", "4.17.21"); empty means any version.
 	Versions string `yaml:"versions"`
 	// Check is a check ID; empty means any check except the tamper checks
-	// (checks.Check.Tamper: integrity-changed, resolved-changed, name-mismatch, …), which only
+	// (checks.Check.Tamper: integrity-changed, resolved-changed, source-changed, name-mismatch, …), which only
 	// an entry naming them accepts.
 	Check string `yaml:"check"`
 	// Reason says why the risk is accepted (required).

@@ -223,7 +223,7 @@ func TestIgnoreWithoutCheckSparesTamperChecks(t *testing.T) {
 	if !fs[0].Suppressed {
 		t.Error("an entry naming integrity-changed did not accept it")
 	}
-	for _, id := range []string{"integrity-changed", "resolved-changed", "name-mismatch", "duplicate-key", "odd-path", "section-mismatch", "dependency-confusion", "signature-invalid", "provenance-invalid"} {
+	for _, id := range []string{"integrity-changed", "resolved-changed", "source-changed", "name-mismatch", "duplicate-key", "odd-path", "section-mismatch", "dependency-confusion", "signature-invalid", "provenance-invalid"} {
 		if !checks.IsTamper(id) {
 			t.Errorf("%s is not a tamper check", id)
 		}
