@@ -104,43 +104,63 @@ func linkedLockfiles(ctx context.Context, repo, head string, changed []string) e
 		return string(b), err
 	}
 	for _, p := range lockLinks {
-		t, err := resolveLinks(links, readLink, p)
+		t, via, err := resolveLinks(links, readLink, p)
 		if err != nil {
 			return fmt.Errorf("%s at %s is a symbolic link that cannot be followed (%v): npm installs from its target, which lockreview cannot review; replace the link with the file", p, shortRev(head), err)
 		}
 		if isChanged[t] {
 			return fmt.Errorf("%s at %s is a symbolic link to %s, which changed: npm installs from the link's target, which lockreview does not follow; review %s with --base and --head, or replace the link with the file", p, shortRev(head), t, t)
 		}
+		for _, l := range via {
+			if l != p && isChanged[l] { // p itself changed: gitShow refuses it
+				return fmt.Errorf("%s at %s is a symbolic link to %s through %s, a link that changed: npm now installs from another file, which lockreview does not follow; replace the links with the file", p, shortRev(head), t, l)
+			}
+		}
 	}
 	return nil
 }
 
 // resolveLinks resolves p in a tree whose symbolic links are links (path →
-// object id), component by component as the file system would.
-func resolveLinks(links map[string]string, readLink func(id string) (string, error), p string) (string, error) {
-	parts := strings.Split(p, "/")
-	for hops, i := 0, 0; i < len(parts); i++ {
-		id, ok := links[strings.Join(parts[:i+1], "/")]
+// object id) as the file system does: one component at a time, a ".."
+// applying to the folder reached so far (after the links before it were
+// followed). It returns the path reached and every link followed on the way.
+func resolveLinks(links map[string]string, readLink func(id string) (string, error), p string) (string, []string, error) {
+	var done []string // components of the resolved, link-free prefix
+	var via []string
+	todo := strings.Split(p, "/")
+	for hops := 0; len(todo) > 0; {
+		c := todo[0]
+		todo = todo[1:]
+		switch c {
+		case "", ".":
+			continue
+		case "..":
+			if len(done) == 0 {
+				return "", via, errors.New("the path leads out of the repository")
+			}
+			done = done[:len(done)-1]
+			continue
+		}
+		cur := strings.Join(append(done, c), "/")
+		id, ok := links[cur]
 		if !ok {
+			done = append(done, c)
 			continue
 		}
 		if hops++; hops > 40 {
-			return "", errors.New("too many levels of links")
+			return "", via, errors.New("too many levels of links")
 		}
+		via = append(via, cur)
 		target, err := readLink(id)
 		if err != nil {
-			return "", err
+			return "", via, err
 		}
 		if path.IsAbs(target) {
-			return "", fmt.Errorf("the link %s is absolute (%q)", strings.Join(parts[:i+1], "/"), target)
+			return "", via, fmt.Errorf("the link %s is absolute (%q)", cur, target)
 		}
-		next := path.Join(append([]string{path.Dir(strings.Join(parts[:i+1], "/")), target}, parts[i+1:]...)...)
-		if next == ".." || strings.HasPrefix(next, "../") {
-			return "", fmt.Errorf("the link %s leads out of the repository (%q)", strings.Join(parts[:i+1], "/"), target)
-		}
-		parts, i = strings.Split(next, "/"), -1
+		todo = append(strings.Split(target, "/"), todo...)
 	}
-	return strings.Join(parts, "/"), nil
+	return strings.Join(done, "/"), via, nil
 }
 
 // gitRefs resolves "A..B", "A...B" (merge base of A and B, then B) or "A"

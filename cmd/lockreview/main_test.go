@@ -338,6 +338,45 @@ func TestDiffGitSymlink(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr, `symbolic link to data/lock.json, which changed`) {
 		t.Errorf("chain: exit %d, stderr %q; want 2 naming data/lock.json", code, stderr)
 	}
+	// A middle link retargeted to a file already in the base: nothing
+	// named like a lockfile changed, but npm reads another file.
+	write("data/other.json", baseLock)
+	run("add", "-A")
+	run("commit", "-qm", "other")
+	if err := os.Remove(filepath.Join(dir, "mid.json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("data/other.json", filepath.Join(dir, "mid.json")); err != nil {
+		t.Fatal(err)
+	}
+	run("add", "-A")
+	run("commit", "-qm", "retarget")
+	code, _, stderr = runCLI(t, "diff", "--offline", "--git", "HEAD~1..HEAD")
+	if code != exitUsage || !strings.Contains(stderr, "through mid.json, a link that changed") {
+		t.Errorf("retargeted middle link: exit %d, stderr %q; want 2", code, stderr)
+	}
+	// ".." after a linked folder applies to where the link led.
+	write("d/e/x", baseLock)
+	write("d/lock.json", baseLock)
+	for _, l := range []string{"mid.json"} {
+		if err := os.Remove(filepath.Join(dir, l)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("sub/../lock.json", filepath.Join(dir, "mid.json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("d/e", filepath.Join(dir, "sub")); err != nil {
+		t.Fatal(err)
+	}
+	run("add", "-A")
+	run("commit", "-qm", "dotdot")
+	write("d/lock.json", headLock)
+	run("commit", "-qam", "edit d/lock.json")
+	code, _, stderr = runCLI(t, "diff", "--offline", "--git", "HEAD~1..HEAD")
+	if code != exitUsage || !strings.Contains(stderr, "symbolic link to d/lock.json, which changed") {
+		t.Errorf("dot-dot after a linked folder: exit %d, stderr %q; want 2 naming d/lock.json", code, stderr)
+	}
 	// A link out of the repository cannot be reviewed.
 	if err := os.Remove(filepath.Join(dir, "mid.json")); err != nil {
 		t.Fatal(err)
