@@ -99,7 +99,11 @@ func BinShadowing(in *Input) []Finding {
 			baseBins = map[string][]string{}
 			for _, b := range base.Packages {
 				k := b.Name + "@" + b.Version
-				baseBins[k] = append(baseBins[k][:len(baseBins[k]):len(baseBins[k])], b.Bin...)
+				if cur, ok := baseBins[k]; ok {
+					baseBins[k] = append(cur, b.Bin...) // owned since the first copy
+				} else {
+					baseBins[k] = slices.Clone(b.Bin) // never append to b.Bin itself
+				}
 			}
 		}
 		before, known := baseBins[key]

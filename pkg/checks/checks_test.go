@@ -808,4 +808,22 @@ func TestTruncatedListsAreCritical(t *testing.T) {
 	if len(fs) != lockfile.MaxRecorded+1 || last.Severity != checks.Critical || !strings.Contains(last.Message, "only the first 1000 were read") {
 		t.Errorf("%d findings, last %+v; want the %d pre-existing (medium) and one critical about the cap", len(fs), last, lockfile.MaxRecorded)
 	}
+	if head.Cut&lockfile.CutDuplicates == 0 {
+		t.Errorf("Cut = %v, want duplicates marked", head.Cut)
+	}
+	// Exactly the cap, nothing dropped: complete, no extra finding.
+	var exact strings.Builder
+	exact.WriteString(`{"lockfileVersion": 3, "packages": {"": {"name": "r"}`)
+	for i := range lockfile.MaxRecorded {
+		fmt.Fprintf(&exact, `, "node_modules/a%d": {"version": "1.0.0"}, "node_modules/a%d": {"version": "1.0.1"}`, i, i)
+	}
+	exact.WriteString("}}")
+	full, err := lockfile.Parse("package-lock.json", []byte(exact.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Changes = diff.Compare(full, full)
+	if fs := checks.DuplicateKeys(in); len(fs) != lockfile.MaxRecorded || full.Cut != 0 {
+		t.Errorf("%d findings, Cut %v; want %d and nothing cut", len(fs), full.Cut, lockfile.MaxRecorded)
+	}
 }

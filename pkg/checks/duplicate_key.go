@@ -3,6 +3,8 @@ package checks
 import (
 	"fmt"
 	"strings"
+
+	"github.com/lockreview/lockreview/pkg/lockfile"
 )
 
 // DuplicateKeys reports JSON objects in the head lockfile that name a key twice.
@@ -42,7 +44,7 @@ func DuplicateKeys(in *Input) []Finding {
 			Values:      map[string]string{"key": d.Key, "object": d.Object, "firstLine": fmt.Sprint(d.FirstLine), "secondLine": fmt.Sprint(d.SecondLine)},
 		})
 	}
-	return append(out, truncated(in.head().Duplicates, "duplicate keys")...)
+	return append(out, truncated(in.head(), lockfile.CutDuplicates, "duplicate keys")...)
 }
 
 // packageOfPointer names the package a duplicate belongs to: the entry whose

@@ -46,7 +46,7 @@ func OddPaths(in *Input) []Finding {
 		}
 		out = append(out, f)
 	}
-	out = append(out, truncated(in.head().OddPaths, "`packages` keys npm never writes")...)
+	out = append(out, truncated(in.head(), lockfile.CutOddPaths, "`packages` keys npm never writes")...)
 	baseCollides := map[string]bool{}
 	for _, pair := range caseCollisions(in.base()) {
 		baseCollides[pair[0].Path+"\x00"+pair[1].Path] = true

@@ -52,14 +52,14 @@ func SectionMismatches(in *Input) []Finding {
 		}
 		out = append(out, f)
 	}
-	return append(out, truncated(head.SectionMismatches, "disagreements between `dependencies` and `packages`")...)
+	return append(out, truncated(head, lockfile.CutSectionMismatches, "disagreements between `dependencies` and `packages`")...)
 }
 
-// truncated reports a head list that reached lockfile.MaxRecorded: later
-// entries were not recorded, so one of them could be new. Critical,
-// whatever the base had: the review of that part is incomplete.
-func truncated[T any](list []T, what string) []Finding {
-	if len(list) < lockfile.MaxRecorded {
+// truncated reports a head list that reached lockfile.MaxRecorded and
+// dropped later entries (Lockfile.Cut), one of which could be new.
+// Critical, whatever the base had: the review of that part is incomplete.
+func truncated(head *lockfile.Lockfile, list lockfile.Cut, what string) []Finding {
+	if head.Cut&list == 0 {
 		return nil
 	}
 	return []Finding{{

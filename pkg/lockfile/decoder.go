@@ -36,6 +36,7 @@ type parser struct {
 	arena  []byte              // unescaped object names (all names when streaming), a stack: see push
 	slab   []Package           // see newPackage
 	deps   []Dep               // dependencies of the open entries, a stack: see takeDeps
+	cut    Cut                 // lists that dropped entries at MaxRecorded
 
 	// The comparison of `dependencies` with `packages` (sections.go).
 	mm       []SectionMismatch   // found so far; Field "" marks one a duplicate key dropped
@@ -352,8 +353,20 @@ const maxDuplicates = MaxRecorded
 // it as incomplete.
 const MaxRecorded = 1000
 
+// Cut names the lists of a Lockfile that reached MaxRecorded and dropped
+// later entries.
+type Cut uint8
+
+// The lists Lockfile.Cut can name.
+const (
+	CutDuplicates Cut = 1 << iota
+	CutOddPaths
+	CutSectionMismatches
+)
+
 func (p *parser) duplicate(name []byte, firstOff, secondOff int64) {
 	if len(p.dups) >= maxDuplicates {
+		p.cut |= CutDuplicates
 		return
 	}
 	second := p.lines.at(secondOff)

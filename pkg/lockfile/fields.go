@@ -271,7 +271,9 @@ func (p *parser) binNames(w field) (names []string, str bool, err error) {
 			if err != nil {
 				return nil, false, p.withLine(err, off)
 			}
-			if cmd := BinName(key); cmd != "" && BinName(string(target)) != "" {
+			// npm drops a command whose target is empty once normalized
+			// ("", "/", ".."), and keeps any other.
+			if cmd := BinName(key); cmd != "" && path.Join("/", strings.ReplaceAll(string(target), "\\", "/")) != "/" {
 				names = append(names, cmd)
 			}
 		}

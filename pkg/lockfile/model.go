@@ -27,6 +27,10 @@ type Lockfile struct {
 	Root *Package
 	// Packages holds every installed node except the root, sorted by Path.
 	Packages []*Package
+	// Cut says which of Duplicates, OddPaths and SectionMismatches reached
+	// MaxRecorded and dropped later entries (even if a later duplicate key
+	// then removed one): those lists are incomplete.
+	Cut Cut
 	// Duplicates lists every object that named the same key twice.
 	Duplicates []DuplicateKey
 	// OddPaths lists `packages` keys that are not install paths npm writes

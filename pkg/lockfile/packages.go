@@ -28,8 +28,12 @@ func (p *parser) packages(line int) (*packagesResult, error) {
 		}
 		path := string(name)
 		line := p.lines.at(off)
-		if why := oddPath(path); why != "" && len(p.odd) < maxDuplicates {
-			p.odd = append(p.odd, OddPath{Path: path, Line: line, Why: why})
+		if why := oddPath(path); why != "" {
+			if len(p.odd) < maxDuplicates {
+				p.odd = append(p.odd, OddPath{Path: path, Line: line, Why: why})
+			} else {
+				p.cut |= CutOddPaths
+			}
 		}
 		pkg, err := p.entry(path, line)
 		if err != nil {

@@ -151,7 +151,7 @@ func (p *parser) parse() (*Lockfile, error) {
 		return nil, &SyntaxError{File: p.file, Line: line, Column: col, Offset: p.offset() - 1, Msg: "invalid data after the top-level value"}
 	}
 
-	l := &Lockfile{File: p.file, Name: name, RootVersion: ver, Duplicates: p.dups}
+	l := &Lockfile{File: p.file, Name: name, RootVersion: ver, Duplicates: p.dups, Cut: p.cut}
 	switch {
 	case haveVersion:
 		if version != math.Trunc(version) || version < 1 || version > 3 {
@@ -196,6 +196,7 @@ func (p *parser) parse() (*Lockfile, error) {
 			}
 			l.SectionMismatches = p.compareBuilt(v1, byPath)
 		}
+		l.Cut = p.cut // compareBuilt may have added to it
 		if packagesOf == v3 {
 			l.byPath = byPath
 		}

@@ -802,11 +802,11 @@ func TestBinName(t *testing.T) {
 		}
 	}
 	l, err := lockfile.Parse("package-lock.json", []byte(`{"lockfileVersion": 3, "packages": {"node_modules/a": {"version": "1.0.0",
-"bin": {"sub/node": "x.js", "a:git": "x.js", "./sh": "x.js", "..": "x.js", "empty": "", "a": "bin/a.js", "node": "y.js"}}}}`))
+"bin": {"sub/node": "x.js", "a:git": "x.js", "./sh": "x.js", "..": "x.js", "empty": "", "up": "..", "a": "bin/a.js", "node": "y.js", "cat": "lib/x/..", "ls": "bin/a:.."}}}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := l.Package("node_modules/a").Bin, []string{"a", "git", "node", "sh"}; !slices.Equal(got, want) {
+	if got, want := l.Package("node_modules/a").Bin, []string{"a", "cat", "git", "ls", "node", "sh"}; !slices.Equal(got, want) {
 		t.Errorf("Bin = %q, want %q", got, want)
 	}
 }

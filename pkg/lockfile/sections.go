@@ -158,6 +158,7 @@ func sameFile(v, resolved, parent string) bool {
 // index, or -1.
 func (p *parser) addMismatch(m SectionMismatch) int {
 	if p.mmLive >= maxDuplicates {
+		p.cut |= CutSectionMismatches
 		return -1
 	}
 	p.mm = append(p.mm, m)
