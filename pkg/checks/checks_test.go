@@ -249,6 +249,16 @@ func TestChecks(t *testing.T) {
 			lock(t, 3, `"lodash":"^4.17.21"`, pkg("node_modules/lodash", "4.17.21")),
 			lock(t, 3, `"lodash":"^4.17.21"`, raw("node_modules/lodash", `"name":"evil-pkg"`, `"version":"4.17.21"`, `"resolved":"https://registry.npmjs.org/evil-pkg/-/evil-pkg-4.17.21.tgz"`, `"integrity":"sha512-x"`, `"dependencies":{"lodash":"npm:evil-pkg@4.17.21"}`)), def,
 			[]got{{"name-mismatch", "critical", "evil-pkg", "4.17.21", "", ""}}},
+		// A made-up "workspace" entry, or the lockfile's copy of the root
+		// manifest newly saying alias, does not vouch for the swap.
+		{"name-mismatch/fake-workspace-alias", "name-mismatch",
+			lock(t, 3, `"lodash":"^4.17.21"`, pkg("node_modules/lodash", "4.17.21")),
+			lock(t, 3, `"lodash":"^4.17.21"`, raw("node_modules/lodash", `"name":"evil-pkg"`, `"version":"4.17.21"`, `"resolved":"https://registry.npmjs.org/evil-pkg/-/evil-pkg-4.17.21.tgz"`, `"integrity":"sha512-x"`), raw("tools/x", `"dependencies":{"lodash":"npm:evil-pkg@4.17.21"}`)), def,
+			[]got{{"name-mismatch", "critical", "evil-pkg", "4.17.21", "", ""}}},
+		{"name-mismatch/root-copy-newly-aliased", "name-mismatch",
+			lock(t, 3, `"lodash":"^4.17.21"`, pkg("node_modules/lodash", "4.17.21")),
+			lock(t, 3, `"lodash":"npm:evil-pkg@4.17.21"`, raw("node_modules/lodash", `"name":"evil-pkg"`, `"version":"4.17.21"`, `"resolved":"https://registry.npmjs.org/evil-pkg/-/evil-pkg-4.17.21.tgz"`, `"integrity":"sha512-x"`)), def,
+			[]got{{"name-mismatch", "critical", "evil-pkg", "4.17.21", "", ""}}},
 		{"name-mismatch/folder-holds-another-package", "name-mismatch",
 			lock(t, 3, `"lodash":"^4.17.21"`, pkg("node_modules/lodash", "4.17.21")),
 			lock(t, 3, `"lodash":"^4.17.21"`, raw("node_modules/lodash", `"name":"evil-pkg"`, `"version":"4.17.21"`, `"resolved":"https://registry.npmjs.org/evil-pkg/-/evil-pkg-4.17.21.tgz"`, `"integrity":"sha512-x"`)), def,

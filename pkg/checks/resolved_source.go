@@ -408,17 +408,28 @@ func aliasMismatches(in *Input) []Finding {
 		// workspace's "prettier": "npm:wp-prettier@3") makes the alias
 		// intended; a peer or plain range on the folder name
 		// (eslint-plugin-prettier's "prettier": ">=3") then gets it as npm
-		// means it to. Only the project's own declarations count: a package
-		// entry (the aliased node itself, or one added beside it) could
-		// list the alias just to vouch for the swap.
+		// means it to. Only the project's own declarations count, and only
+		// as the base lockfile already had them (projectAliased): a package
+		// entry, a made-up "workspace" entry, or the lockfile's copy of the
+		// root manifest (npm reads package.json, not that copy) could list
+		// the alias just to vouch for the swap.
 		var plain *requirer
 		intended := false
 		for i, r := range byNode[n] {
-			if strings.HasPrefix(r.spec, "npm:"+n.Name+"@") || r.spec == "npm:"+n.Name {
+			if isAliasOf(r.spec, n.Name) {
 				// This requirer asks for exactly n.
 				if r.p == head.Root || r.p.Workspace {
-					intended = true
-					break
+					if projectAliased(in, r.p, n.Alias, n.Name) {
+						intended = true
+						break
+					}
+					// The lockfile's copy of the manifest now says alias,
+					// where the base said a plain range: npm reads
+					// package.json, so that range is what it resolves.
+					if spec, ok := baseSpec(in, r.p, n.Alias); ok && !isAliasOf(spec, n.Name) && plain == nil {
+						byNode[n][i].spec = spec + " (in the base lockfile; this one now says " + r.spec + ")"
+						plain = &byNode[n][i]
+					}
 				}
 				continue
 			}
@@ -441,6 +452,38 @@ func aliasMismatches(in *Input) []Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+func isAliasOf(spec, name string) bool {
+	return strings.HasPrefix(spec, "npm:"+name+"@") || spec == "npm:"+name
+}
+
+// projectAliased reports whether the base lockfile's copy of the project
+// manifest at p's path (the root, or the same workspace folder) already
+// declared folder as an npm alias of name. For a new lockfile there is no
+// base to go by: the head's declaration is taken as the project's.
+func projectAliased(in *Input, p *lockfile.Package, folder, name string) bool {
+	if in.Changes.Base == nil {
+		return true
+	}
+	spec, ok := baseSpec(in, p, folder)
+	return ok && isAliasOf(spec, name)
+}
+
+// baseSpec is what the base lockfile's copy of the manifest at p's path
+// (the root, or the same workspace folder) declared for folder.
+func baseSpec(in *Input, p *lockfile.Package, folder string) (string, bool) {
+	base := in.base()
+	b := base.Root
+	if p.Path != "" {
+		if b = base.Package(p.Path); b == nil || !b.Workspace {
+			return "", false
+		}
+	}
+	if b == nil {
+		return "", false
+	}
+	return b.Deps.Get(folder, lockfile.DepAny)
 }
 
 func hostAllowed(host string, allowed []string) bool {
