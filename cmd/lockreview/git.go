@@ -84,27 +84,50 @@ func linkedLockfiles(ctx context.Context, repo, head string, changed []string) e
 		return err
 	}
 	links := map[string]string{} // link path → object id
-	var lockLinks []string
+	submodules := map[string]bool{}
+	var lockLinks, lockFiles, changedLinks []string
 	for _, entry := range bytes.Split(out, []byte{0}) {
 		meta, name, ok := bytes.Cut(entry, []byte{'\t'})
 		f := strings.Fields(string(meta))
-		if !ok || len(f) != 3 || f[0] != "120000" {
+		if !ok || len(f) != 3 {
 			continue
 		}
-		links[string(name)] = f[2]
-		if lockfile.IsLockfilePath(string(name)) {
-			lockLinks = append(lockLinks, string(name))
+		p := string(name)
+		switch f[0] {
+		case "120000":
+			links[p] = f[2]
+			if lockfile.IsLockfilePath(p) {
+				lockLinks = append(lockLinks, p)
+			} else if isChanged[p] {
+				changedLinks = append(changedLinks, p)
+			}
+		case "160000":
+			submodules[p] = true
+		default:
+			if lockfile.IsLockfilePath(p) {
+				lockFiles = append(lockFiles, p)
+			}
 		}
-	}
-	if len(lockLinks) == 0 {
-		return nil
 	}
 	readLink := func(id string) (string, error) {
 		b, err := git(ctx, repo, "cat-file", "blob", id)
 		return string(b), err
 	}
+	// A folder link that changed: npm in that folder now reads whatever
+	// lockfile the new target holds, under a path git lists nowhere.
+	for _, l := range changedLinks {
+		t, _, err := resolveLinks(links, submodules, readLink, l)
+		if err != nil {
+			continue // not a way into the tree's lockfiles
+		}
+		for _, f := range lockFiles {
+			if t == "" || strings.HasPrefix(f, t+"/") {
+				return fmt.Errorf("%s at %s is a folder link that changed; it now leads to %s, which holds %s: npm installs from that lockfile, which lockreview does not follow through links; replace the link with the folder", l, shortRev(head), t, f)
+			}
+		}
+	}
 	for _, p := range lockLinks {
-		t, via, err := resolveLinks(links, readLink, p)
+		t, via, err := resolveLinks(links, submodules, readLink, p)
 		if err != nil {
 			return fmt.Errorf("%s at %s is a symbolic link that cannot be followed (%v): npm installs from its target, which lockreview cannot review; replace the link with the file", p, shortRev(head), err)
 		}
@@ -121,10 +144,11 @@ func linkedLockfiles(ctx context.Context, repo, head string, changed []string) e
 }
 
 // resolveLinks resolves p in a tree whose symbolic links are links (path →
-// object id) as the file system does: one component at a time, a ".."
+// object id) and whose submodules (which it cannot enter) are submodules,
+// as the file system does: one component at a time, a ".."
 // applying to the folder reached so far (after the links before it were
 // followed). It returns the path reached and every link followed on the way.
-func resolveLinks(links map[string]string, readLink func(id string) (string, error), p string) (string, []string, error) {
+func resolveLinks(links map[string]string, submodules map[string]bool, readLink func(id string) (string, error), p string) (string, []string, error) {
 	var done []string // components of the resolved, link-free prefix
 	var via []string
 	todo := strings.Split(p, "/")
@@ -142,6 +166,10 @@ func resolveLinks(links map[string]string, readLink func(id string) (string, err
 			continue
 		}
 		cur := strings.Join(append(done, c), "/")
+		if submodules[cur] {
+			// The commit a submodule points to is not in this tree.
+			return "", via, fmt.Errorf("it leads into the submodule %s", cur)
+		}
 		id, ok := links[cur]
 		if !ok {
 			done = append(done, c)

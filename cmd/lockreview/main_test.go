@@ -434,3 +434,30 @@ func TestDiffSBOMDelta(t *testing.T) {
 		t.Errorf("deltaPath = %q", got)
 	}
 }
+
+// TestDiffGitFolderLink: a folder link retargeted to another folder that
+// holds a lockfile changes what npm installs there, though no path named
+// like a lockfile changed: the review fails and says why.
+func TestDiffGitFolderLink(t *testing.T) {
+	dir, run, write := gitRepo(t)
+	write("appA/package-lock.json", testdata("attack-integrity-swap", "base.json"))
+	write("appB/package-lock.json", testdata("attack-integrity-swap", "head.json"))
+	if err := os.Symlink("appA", filepath.Join(dir, "app")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	run("add", "-A")
+	run("commit", "-qm", "base")
+	if err := os.Remove(filepath.Join(dir, "app")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("appB", filepath.Join(dir, "app")); err != nil {
+		t.Fatal(err)
+	}
+	run("add", "-A")
+	run("commit", "-qm", "retarget")
+	chdir(t, dir)
+	code, _, stderr := runCLI(t, "diff", "--offline", "--git", "HEAD~1..HEAD")
+	if code != exitUsage || !strings.Contains(stderr, "app at ") || !strings.Contains(stderr, "folder link that changed; it now leads to appB, which holds appB/package-lock.json") {
+		t.Errorf("exit %d, stderr %q; want 2 naming the link and the lockfile", code, stderr)
+	}
+}
