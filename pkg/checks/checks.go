@@ -334,3 +334,17 @@ func notRemoved(c *diff.Change) bool { return c.Kind != diff.Removed }
 func introduced(c *diff.Change) bool {
 	return c.Kind == diff.Added || (c.Kind == diff.Updated && !c.Existing)
 }
+
+// truncated reports a head list that reached lockfile.MaxRecorded and
+// dropped later entries (Lockfile.Cut), one of which could be new.
+// Critical, whatever the base had: the review of that part is incomplete.
+func truncated(head *lockfile.Lockfile, list lockfile.Cut, what string) []Finding {
+	if head.Cut&list == 0 {
+		return nil
+	}
+	return []Finding{{
+		Severity:    Critical,
+		Message:     fmt.Sprintf("the lockfile has at least %d %s; only the first %d were read, so a new one among the rest would not show", lockfile.MaxRecorded, what, lockfile.MaxRecorded),
+		Remediation: "Regenerate the lockfile with npm, which writes none of these, and review that.",
+	}}
+}

@@ -26,22 +26,26 @@ func FormatDowngrade(in *Input) []Finding {
 	if head == nil {
 		return nil
 	}
-	var changed int
-	for c := range in.changes(introduced) {
-		if c.Kind == diff.Added || c.Kind == diff.Updated {
-			changed++
+	// What the review cannot see, said only when there is a finding: the
+	// usual lockfile needs none of this.
+	unseen := func() string {
+		var changed int
+		for c := range in.changes(introduced) {
+			if c.Kind == diff.Added || c.Kind == diff.Updated {
+				changed++
+			}
 		}
-	}
-	unseen := ""
-	if changed > 0 {
-		unseen = fmt.Sprintf("; whether the %d added or updated packages run install scripts is unknown to this review", changed)
+		if changed == 0 {
+			return ""
+		}
+		return fmt.Sprintf("; whether the %d added or updated packages run install scripts is unknown to this review", changed)
 	}
 	const fix = "Regenerate the lockfile with npm 7 or later (npm install --package-lock-only), which writes lockfileVersion 3 with install scripts, licenses and platforms recorded, and review that."
 	var out []Finding
 	if d := head.DeclaredVersion; d >= 2 && head.Version == 1 {
 		out = append(out, Finding{
 			Severity: High, Line: head.VersionLine,
-			Message:     fmt.Sprintf("the lockfile declares lockfileVersion %d but has no `packages` section, only the old `dependencies` one, which npm then installs from: npm never writes such a file%s", d, unseen),
+			Message:     fmt.Sprintf("the lockfile declares lockfileVersion %d but has no `packages` section, only the old `dependencies` one, which npm then installs from: npm never writes such a file%s", d, unseen()),
 			Remediation: fix,
 			Values:      map[string]string{"declared": fmt.Sprint(d), "read": "1"},
 		})
@@ -59,7 +63,7 @@ func FormatDowngrade(in *Input) []Finding {
 	if base := in.Changes.Base; base != nil && base.RecordsInstallScripts() && !head.RecordsInstallScripts() {
 		out = append(out, Finding{
 			Severity: High, Line: head.VersionLine,
-			Message:     fmt.Sprintf("the lockfile went from lockfileVersion %d to %d, which records no install scripts, licenses or platforms%s; npm 7 and later never write version 1", base.Version, head.Version, unseen),
+			Message:     fmt.Sprintf("the lockfile went from lockfileVersion %d to %d, which records no install scripts, licenses or platforms%s; npm 7 and later never write version 1", base.Version, head.Version, unseen()),
 			Remediation: fix,
 			Values:      map[string]string{"before": fmt.Sprint(base.Version), "after": fmt.Sprint(head.Version)},
 		})

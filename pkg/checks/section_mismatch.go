@@ -55,20 +55,6 @@ func SectionMismatches(in *Input) []Finding {
 	return append(out, truncated(head, lockfile.CutSectionMismatches, "disagreements between `dependencies` and `packages`")...)
 }
 
-// truncated reports a head list that reached lockfile.MaxRecorded and
-// dropped later entries (Lockfile.Cut), one of which could be new.
-// Critical, whatever the base had: the review of that part is incomplete.
-func truncated(head *lockfile.Lockfile, list lockfile.Cut, what string) []Finding {
-	if head.Cut&list == 0 {
-		return nil
-	}
-	return []Finding{{
-		Severity:    Critical,
-		Message:     fmt.Sprintf("the lockfile has at least %d %s; only the first %d were read, so a new one among the rest would not show", lockfile.MaxRecorded, what, lockfile.MaxRecorded),
-		Remediation: "Regenerate the lockfile with npm, which writes none of these, and review that.",
-	}}
-}
-
 const (
 	sectionV1      = "the `dependencies` section (read by npm 6)"
 	sectionPkgs    = "`packages` (read by npm 7+ and by this review)"
