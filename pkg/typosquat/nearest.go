@@ -111,6 +111,10 @@ type tuning struct {
 	libGlued    bool  // affix: "lib" glued before or after a name ("axioslib", "libaxios")
 	digitAffix  bool  // affix: a digit after a name, outside a numbered family ("lodash2", "axios-2")
 	affixRank   int32 // the cli, lib and digit affixes: only targets ranked above this
+	nearSepEdit bool  // near-edit: also a separator put in place of a letter or another separator, or a digit for a separator ("png.js", "async-it", "ansi2html")
+	nearSubMin  int   // near-edit: shortest target in which a letter may be replaced ("cmon" for "cron" keeps 3 of 4 letters)
+	nearSubAny  bool  // near-edit: any replaced letter in a one-word target, not only a typing slip (neighbouring key, look-alike, keyboard layout or sound)
+	nearWordTok bool  // near-edit: also an edit that makes a word of a target's word an English word ("data-format", "test-util")
 }
 
 // defaultTuning: a legitimate name is far more often another word that looks
@@ -138,6 +142,10 @@ var defaultTuning = tuning{
 	libGlued:    false, // "plistlib", "bufferlib", "libcolor": 2 held-out, 2 random names for no detection
 	digitAffix:  true,  // 0 Typomind or known rows; 7 held-out, 5 random names
 	affixRank:   5000,  // as nearRank; every target: 15 more held-out, 7 more random names
+	nearSepEdit: true,
+	nearSubMin:  4,
+	nearSubAny:  false, // a one-word target: 0 Typomind rows, 48 held-out, 34 random names
+	nearWordTok: true,
 }
 
 // bestBelow is best restricted to ranks below limit.
@@ -213,6 +221,9 @@ func (ix *Index) nearEdit(q string) (Match, bool) {
 		if len(p) < ix.tune.nearMin || (best >= 0 && r > best) || osa(q, p, 1) != 1 {
 			continue
 		}
+		if !ix.nearPlausible(q, p) {
+			continue
+		}
 		switch {
 		case r < ix.tune.nearRank && (ix.tune.nearAffix || !affixedChar(q, p)):
 			best, how = r, "is one edit from"
@@ -224,6 +235,88 @@ func (ix *Index) nearEdit(q string) (Match, bool) {
 		return Match{}, false
 	}
 	return ix.match(best, NearEdit, "%q %s %q", q, how, ix.names[best]), true
+}
+
+// nearPlausible applies the near-edit rule's limits to q, one edit from p.
+func (ix *Index) nearPlausible(q, p string) bool {
+	dq, dp, at := diffRegion(q, p)
+	if !ix.tune.nearSepEdit && sepEdit(dq, dp) {
+		return false
+	}
+	sub := len(dq) == 1 && len(dp) == 1
+	if sub && len(p) < ix.tune.nearSubMin {
+		return false
+	}
+	if sub && !ix.tune.nearSubAny && strings.IndexFunc(p, isDelimRune) < 0 && !slipOrSound(dq[0], dp[0]) {
+		return false
+	}
+	if !ix.tune.nearWordTok && strings.IndexFunc(p, isDelimRune) >= 0 {
+		if w := wordAround(q, at, at+len(dq)); len(w) >= minWordTok && ix.isWord(w) &&
+			!britishSpelling(w, wordAround(p, at, at+len(dp))) {
+			return false
+		}
+	}
+	return true
+}
+
+// britishSpelling reports whether the word w is the British spelling of
+// the word a ("colour" of "color", "normalise" of "normalize"): the same
+// word, so a name that spells it so reads as the other.
+func britishSpelling(w, a string) bool {
+	if len(w) < 5 {
+		return false // "four", "hour": other words
+	}
+	for _, v := range [...][2]string{{"our", "or"}, {"is", "iz"}, {"ys", "yz"}} {
+		if i := strings.Index(w, v[0]); i > 0 && w[:i]+v[1]+w[i+len(v[0]):] == a {
+			return true
+		}
+	}
+	return false
+}
+
+// minWordTok is the shortest word of a name that counts as an English word
+// for near-edit: shorter ones are abbreviations ("js", "fs", "bs").
+const minWordTok = 3
+
+func isDelimRune(r rune) bool { return r == '-' || r == '_' || r == '.' }
+
+// sepEdit reports whether an edit puts a separator in place of a letter or
+// of another separator, or a digit in place of a separator: it splits or
+// joins words ("async-it", "png.js", "ansi2html"), the Delimiter rule's
+// business, not a slip inside a word.
+func sepEdit(dq, dp string) bool {
+	if len(dq) != 1 {
+		return false
+	}
+	return isDelim(dq[0]) || len(dp) == 1 && isDelim(dp[0]) && dq[0] >= '0' && dq[0] <= '9'
+}
+
+// wordAround returns the run of non-separator characters of s around
+// s[lo:hi].
+func wordAround(s string, lo, hi int) string {
+	for lo > 0 && !isDelim(s[lo-1]) {
+		lo--
+	}
+	for hi < len(s) && !isDelim(s[hi]) {
+		hi++
+	}
+	return s[lo:hi]
+}
+
+// slipOrSound reports whether typing a instead of b is a slip or a
+// misspelling: neighbouring keys on a QWERTY keyboard, or on a QWERTZ or
+// AZERTY one (y/z, a/q, z/w swapped), look-alike letters, or letters that
+// can spell the same sound (c/k/s, i/y, s/z).
+func slipOrSound(a, b byte) bool {
+	if nearKeys(a, b) || lookAlike(a, b) {
+		return true
+	}
+	for _, pair := range [...]string{"yz", "aq", "zw", "ck", "cs", "iy", "sz"} {
+		if a == pair[0] && b == pair[1] || a == pair[1] && b == pair[0] {
+			return true
+		}
+	}
+	return false
 }
 
 // Word lengths for endSlip: a word's last letter mistyped, or a key typed

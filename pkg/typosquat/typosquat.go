@@ -49,8 +49,11 @@ const (
 	// deletion, substitution or swap anywhere) from one of the more popular
 	// names, both at least 4 characters long. Real typosquat campaigns use
 	// such edits ("bunfer-xor", "saync", "epress") but so do many legitimate
-	// names, so pkg/checks reports it as a weak signal. English words ("cork"
-	// for "cors") are left alone (see Words).
+	// names, so pkg/checks reports it as a weak signal. In a one-word name a
+	// replaced letter must be a slip or a misspelling (a neighbouring key on
+	// a QWERTY, QWERTZ or AZERTY keyboard, a look-alike, or the same sound:
+	// "asinc", "jquerz"), not any letter ("bormat" for "format"). English
+	// words ("cork" for "cors") are left alone (see Words).
 	NearEdit Reason = "near-edit"
 	// ScopeDropped is the name part of any other popular scoped package,
 	// without its scope ("core-auth" for "@azure/core-auth"), as the 2022
