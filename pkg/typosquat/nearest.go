@@ -143,7 +143,7 @@ var defaultTuning = tuning{
 	digitAffix:  true,  // 0 Typomind or known rows; 7 held-out, 5 random names
 	affixRank:   5000,  // as nearRank; every target: 15 more held-out, 7 more random names
 	nearSepEdit: true,
-	nearSubMin:  4,
+	nearSubMin:  5, // 4: 0 Typomind rows (theirs are dropped letters: "asnc", "chak", "eact"), 8 more held-out, 4 random names
 	nearSubAny:  false, // a one-word target: 0 Typomind rows, 48 held-out, 34 random names
 	nearWordTok: true,
 }

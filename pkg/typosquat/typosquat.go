@@ -52,7 +52,8 @@ const (
 	// names, so pkg/checks reports it as a weak signal. In a one-word name a
 	// replaced letter must be a slip or a misspelling (a neighbouring key on
 	// a QWERTY, QWERTZ or AZERTY keyboard, a look-alike, or the same sound:
-	// "asinc", "jquerz"), not any letter ("bormat" for "format"). English
+	// "asinc", "jquerz"), not any letter ("bormat" for "format"), and no
+	// letter of a four-letter name is replaced ("cmon" for "cron"). English
 	// words ("cork" for "cors") are left alone (see Words).
 	NearEdit Reason = "near-edit"
 	// ScopeDropped is the name part of any other popular scoped package,

@@ -56,7 +56,9 @@ func TestNearestScopeDropped(t *testing.T) {
 // the stricter rules do not apply, is a near-edit (a weak signal).
 func TestNearestNearEdit(t *testing.T) {
 	runNearest(t, typosquat.New(testPopular), []nearestTest{
-		{"four-letters", "yarm", "yarn", typosquat.NearEdit},
+		{"four-letters", "yran", "yarn", typosquat.Transposition},
+		{"four-letters-dropped", "yrn", "", ""},
+		{"five-letters-dropped", "chak", "chalk", typosquat.NearEdit},
 		{"first-letter", "kodash", "lodash", typosquat.NearEdit},
 		{"last-letter-changed", "lodasb", "lodash", typosquat.NearEdit},
 		{"same-sound", "lodach", "lodash", typosquat.NearEdit},
@@ -83,6 +85,10 @@ func TestNearestNearEdit(t *testing.T) {
 		// rows, 48 held-out names.
 		{"first-letter-not-a-slip", "rodash", "", ""},
 		{"not-a-keyboard-slip", "lodpsh", "", ""},
+		// A letter replaced in a four-letter name keeps three of its letters,
+		// too little to imitate it ("cmon", "frpc", "pico"): 0 Typomind rows
+		// (theirs drop a letter of a longer name, "chak"), 8 held-out names.
+		{"four-letters-replaced", "yarm", "", ""},
 	})
 }
 
