@@ -142,8 +142,8 @@ var defaultTuning = tuning{
 	libGlued:    false, // "plistlib", "bufferlib", "libcolor": 2 held-out, 2 random names for no detection
 	digitAffix:  true,  // 0 Typomind or known rows; 7 held-out, 5 random names
 	affixRank:   5000,  // as nearRank; every target: 15 more held-out, 7 more random names
-	nearSepEdit: true,
-	nearSubMin:  5, // 4: 0 Typomind rows (theirs are dropped letters: "asnc", "chak", "eact"), 8 more held-out, 4 random names
+	nearSepEdit: false, // 0 Typomind rows; 5 held-out, 1 random name ("png.js", "async-it", "ansi2html")
+	nearSubMin:  5,     // 4: 0 Typomind rows (theirs are dropped letters: "asnc", "chak", "eact"), 8 more held-out, 4 random names
 	nearSubAny:  false, // a one-word target: 0 Typomind rows, 48 held-out, 34 random names
 	nearWordTok: true,
 }

@@ -53,7 +53,9 @@ const (
 	// replaced letter must be a slip or a misspelling (a neighbouring key on
 	// a QWERTY, QWERTZ or AZERTY keyboard, a look-alike, or the same sound:
 	// "asinc", "jquerz"), not any letter ("bormat" for "format"), and no
-	// letter of a four-letter name is replaced ("cmon" for "cron"). English
+	// letter of a four-letter name is replaced ("cmon" for "cron"), and no
+	// separator is put for a letter or a separator, nor a digit for a
+	// separator ("png.js", "async-it", "ansi2html"). English
 	// words ("cork" for "cors") are left alone (see Words).
 	NearEdit Reason = "near-edit"
 	// ScopeDropped is the name part of any other popular scoped package,

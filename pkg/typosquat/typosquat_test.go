@@ -89,6 +89,14 @@ func TestNearestNearEdit(t *testing.T) {
 		// too little to imitate it ("cmon", "frpc", "pico"): 0 Typomind rows
 		// (theirs drop a letter of a longer name, "chak"), 8 held-out names.
 		{"four-letters-replaced", "yarm", "", ""},
+		// A separator put in place of a letter or another separator, or a
+		// digit in place of a separator, splits or joins words ("png.js",
+		// "async-it", "ansi2html"): the Delimiter rule's business. A letter
+		// in place of a separator is still a slip ("buffermxor").
+		{"separator-replaced", "react.dom", "", ""},
+		{"digit-for-separator", "string2width", "", ""},
+		{"separator-for-letter", "type-cript", "", ""},
+		{"letter-for-separator", "reactxdom", "react-dom", typosquat.NearEdit},
 	})
 }
 
