@@ -145,7 +145,7 @@ var defaultTuning = tuning{
 	nearSepEdit: false, // 0 Typomind rows; 5 held-out, 1 random name ("png.js", "async-it", "ansi2html")
 	nearSubMin:  5,     // 4: 0 Typomind rows (theirs are dropped letters: "asnc", "chak", "eact"), 8 more held-out, 4 random names
 	nearSubAny:  false, // a one-word target: 0 Typomind rows, 48 held-out, 34 random names
-	nearWordTok: true,
+	nearWordTok: false, // 0 Typomind rows ("colour-string" is the British spelling), 13 held-out, 1 random name
 }
 
 // bestBelow is best restricted to ranks below limit.

@@ -56,7 +56,10 @@ const (
 	// letter of a four-letter name is replaced ("cmon" for "cron"), and no
 	// separator is put for a letter or a separator, nor a digit for a
 	// separator ("png.js", "async-it", "ansi2html"). English
-	// words ("cork" for "cors") are left alone (see Words).
+	// words ("cork" for "cors") are left alone (see Words), and so is a name
+	// whose changed word, of 3 letters or more, is an English word
+	// ("data-format" for "date-format", "test-util" for "jest-util"), unless
+	// it is the British spelling of the target's ("colour-string").
 	NearEdit Reason = "near-edit"
 	// ScopeDropped is the name part of any other popular scoped package,
 	// without its scope ("core-auth" for "@azure/core-auth"), as the 2022
@@ -116,8 +119,8 @@ var popularList string
 var establishedList string
 
 // wordsList holds the English words (word-list@4.1.0, MIT) that the
-// near-edit, scope-dropped or transposition rule would otherwise flag; see
-// Words.
+// near-edit, scope-dropped or transposition rule would otherwise flag, as a
+// name or as a word of one; see Words.
 //
 //go:embed words.txt
 var wordsList string
@@ -126,8 +129,11 @@ var wordsList string
 // scope-dropped and transposition never flag: "cork" is one edit from
 // "cors", "database" the name part of "@firebase/database", "alert" "alter"
 // with a letter moved, but a plain English word is far more often a name of
-// its own than a typing slip. The other rules still apply to them (an extra
-// or neighbouring-key letter, as "sparkies" for "sparkles").
+// its own than a typing slip. Near-edit also leaves a name alone whose
+// changed word is one of them ("data" in "data-format", one edit from
+// "date-format"): another word names another thing. The other rules still
+// apply to them (an extra or neighbouring-key letter, as "sparkies" for
+// "sparkles").
 func Words() []string {
 	return parseList(wordsList)
 }
@@ -183,7 +189,8 @@ type config struct {
 	prebuilt *prebuilt // every hash index, from index.bin
 	// established names are never flagged (and are not targets).
 	established []string
-	// words are never flagged by near-edit, scope-dropped or transposition.
+	// words are never flagged by near-edit, scope-dropped or transposition,
+	// nor by near-edit as the changed word of a name.
 	words []string
 }
 
