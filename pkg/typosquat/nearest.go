@@ -114,6 +114,7 @@ type tuning struct {
 	nearSepEdit bool  // near-edit: also a separator put in place of a letter or another separator, or a digit for a separator ("png.js", "async-it", "ansi2html")
 	nearSubMin  int   // near-edit: shortest target in which a letter may be replaced ("cmon" for "cron" keeps 3 of 4 letters)
 	nearSubAny  bool  // near-edit: any replaced letter in a one-word target, not only a typing slip (neighbouring key, look-alike, keyboard layout or sound)
+	pluralDelim bool  // plural: also with the separators changed ("http_error" for "http-errors")
 	nearWordTok bool  // near-edit: also an edit that makes a word of a target's word an English word ("data-format", "test-util")
 }
 
@@ -145,6 +146,7 @@ var defaultTuning = tuning{
 	nearSepEdit: false, // 0 Typomind rows; 5 held-out, 1 random name ("png.js", "async-it", "ansi2html")
 	nearSubMin:  5,     // 4: 0 Typomind rows (theirs are dropped letters: "asnc", "chak", "eact"), 8 more held-out, 4 random names
 	nearSubAny:  false, // a one-word target: 0 Typomind rows, 48 held-out, 34 random names
+	pluralDelim: false, // 0 Typomind or known rows; 3 held-out, 1 random name ("http_error", "dom-util", "objectvalue")
 	nearWordTok: false, // 0 Typomind rows ("colour-string" is the British spelling), 13 held-out, 1 random name
 }
 
@@ -439,11 +441,31 @@ func (ix *Index) reordered(w []string, ds string) (int32, bool) {
 func (ix *Index) pluralOf(q, ds string) (int32, bool) {
 	best := int32(-1)
 	for _, r := range ix.plural.get(singularSkeleton(q)) {
-		if r < ix.tune.pluralRank && (best < 0 || r < best) && delimSkeleton(ix.names[r]) != ds {
+		if r < ix.tune.pluralRank && (best < 0 || r < best) && delimSkeleton(ix.names[r]) != ds &&
+			(ix.tune.pluralDelim || singularForm(q) == singularForm(ix.names[r])) {
 			best = r
 		}
 	}
 	return best, best >= 0
+}
+
+// singularForm is s with each word put in the singular and its separators
+// kept: names with the same singular form differ only by plural endings.
+func singularForm(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && !isDelim(s[i]) {
+			continue
+		}
+		b.WriteString(singular(s[start:i]))
+		if i < len(s) {
+			b.WriteByte(s[i])
+		}
+		start = i + 1
+	}
+	return b.String()
 }
 
 // homoglyph finds the most popular unscoped name that s renders like, other

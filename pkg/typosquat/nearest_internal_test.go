@@ -85,7 +85,7 @@ func TestOperatingPoints(t *testing.T) {
 	with("+ affix glued lib", func(c *tuning) { c.libGlued = true })
 	with("+ cli, lib, digit every target", func(c *tuning) { c.affixRank = 1 << 30 })
 	with("widest (every switch on)", func(c *tuning) {
-		*c = tuning{true, 1 << 30, 1 << 30, 1 << 30, 1 << 30, true, true, minEdit, true, minEdit, true, 4, 1 << 30, true, true, true, true, true, true, 1 << 30, true, 4, true, true}
+		*c = tuning{true, 1 << 30, 1 << 30, 1 << 30, 1 << 30, true, true, minEdit, true, minEdit, true, 4, 1 << 30, true, true, true, true, true, true, 1 << 30, true, 4, true, true, true}
 	})
 	for _, r := range []Reason{Affix, Delimiter, EditDistance} {
 		var rules []Reason

@@ -17,13 +17,13 @@ const (
 	// of typosquats.tsv (63%), 31 of the 34 whose target is in the popular
 	// list (91%).
 	minDetected = 31
-	// Held-out legitimate names flagged by any rule: 236 of 19,719 (1.20%;
-	// 249 before near-edit spared a changed word that is an English word;
+	// Held-out legitimate names flagged by any rule: 233 of 19,719 (1.18%;
+	// 236 before the Plural rule asked for the same separators; 249 before near-edit spared a changed word that is an English word;
 	// 254 before near-edit left separator changes to the Delimiter rule; 262 before near-edit left four-letter names' replaced letters alone;
 	// 310, 1.57%, before near-edit asked a replaced letter in a one-word
 	// name to be a slip or a sound; 388, 1.97%, before the dictionary words;
 	// 381, 1.93%, before the cli, lib and digit affixes, which flag 7).
-	maxHeldOutFlagged = 236 // 41 of them by the strong rules (see maxHeldOutFlaggedStrong)
+	maxHeldOutFlagged = 233 // 41 of them by the strong rules (see maxHeldOutFlaggedStrong)
 )
 
 func testdata(t testing.TB, name string) string {

@@ -85,7 +85,8 @@ const (
 	// another order ("env-cross").
 	TokenOrder Reason = "token-order"
 	// Plural is a plural or singular form of one of the 1,000 most popular
-	// names ("chalks").
+	// names ("chalks", "require-port" for "requires-port"), with the same
+	// separators ("http_error" for "http-errors" is two changes).
 	Plural Reason = "plural"
 	// ScopeConfusion is a look-alike of a popular scope ("@typos/node"), or one of the
 	// 2,000 most popular scoped names without its scope ("types-node",

@@ -327,6 +327,10 @@ func TestNearestPlural(t *testing.T) {
 		{"plural-compound", "string-widths", "string-width", typosquat.Plural},
 		// must not fire: "utils" and "util" are both popular
 		{"popular-pair", "utils", "", ""},
+		// a plural with the separators changed too is two changes
+		// ("http_error" for "http-errors"): 0 labelled rows, 3 held-out names
+		{"plural-and-separator", "string_widths", "", ""},
+		{"plural-and-joined", "stringwidths", "", ""},
 	})
 }
 
