@@ -231,6 +231,15 @@ func TestChecks(t *testing.T) {
 		{"name-mismatch/version", "name-mismatch",
 			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.1"`, `"resolved":"https://registry.npmjs.org/a/-/a-0.0.9.tgz"`, `"integrity":"sha512-x"`)), def,
 			[]got{{"name-mismatch", "critical", "a", "1.0.1", "", ""}}},
+		// The registry names every tarball of a package after it: a file
+		// named for another package under lodash's path is not lodash's.
+		{"name-mismatch/file-named-for-another-package", "name-mismatch",
+			lock(t, 3, ``, pkg("node_modules/lodash", "4.17.21")),
+			lock(t, 3, ``, raw("node_modules/lodash", `"version":"4.17.21"`, `"resolved":"https://registry.npmjs.org/lodash/-/evil-4.17.21.tgz"`, `"integrity":"sha512-x"`)), def,
+			[]got{{"name-mismatch", "critical", "lodash", "4.17.21", "", ""}}},
+		{"name-mismatch/scoped-file-no-fire", "name-mismatch",
+			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/@s/a", `"version":"1.0.1"`, `"resolved":"https://registry.npmjs.org/@s/a/-/a-1.0.1.tgz"`, `"integrity":"sha512-x"`)), def,
+			nil},
 		// A folder differing from the tarball's name only in case is one that
 		// case-insensitive file systems mix up with the real one.
 		{"name-mismatch/case-only", "name-mismatch",

@@ -311,7 +311,8 @@ func InsecureSources(in *Input) []Finding {
 // npm installs the attacker's code (lockfile-lint's validate-package-names).
 // What it looks at: the package name and version encoded in the registry path
 // (/<name>/-/<name>-<version>.tgz) of every changed node. It fires (critical)
-// when either differs from the entry. Remediation: regenerate the lockfile
+// when either differs from the entry, or when the file name is not the
+// name part followed by "-" (/lodash/-/evil-4.17.21.tgz). Remediation: regenerate the lockfile
 // from the registry and find out who edited it.
 func NameMismatch(in *Input) []Finding {
 	var out []Finding
@@ -332,6 +333,11 @@ func NameMismatch(in *Input) []Finding {
 				msg = fmt.Sprintf("entry %q (%s %s) resolves to the tarball of another package, %q: %s", n.Path, n.Name, n.Version, s.TarballName, s.URL)
 			case s.TarballVersion != "" && s.TarballVersion != n.Version:
 				msg = fmt.Sprintf("entry %q (%s %s) resolves to the tarball of version %s: %s", n.Path, n.Name, n.Version, s.TarballVersion, s.URL)
+			case s.TarballVersion == "" && s.TarballFile != "":
+				// The registry names each tarball of a package after it
+				// (/lodash/-/lodash-4.17.21.tgz); a file named otherwise
+				// is not one the registry published for this package.
+				msg = fmt.Sprintf("entry %q (%s %s) resolves to a tarball file named for another package, %q: %s", n.Path, n.Name, n.Version, s.TarballFile, s.URL)
 			default:
 				continue
 			}

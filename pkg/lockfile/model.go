@@ -191,6 +191,11 @@ type Source struct {
 	// TarballVersion is the version encoded in the tarball file name, when it
 	// can be recovered, else empty.
 	TarballVersion string
+	// TarballFile is the file name of a registry-layout tarball path
+	// ("name-1.0.0.tgz"), else empty. A registry names every tarball of a
+	// package after it, so a file that does not start with the name part
+	// and "-" (TarballVersion empty) is not that package's.
+	TarballFile string
 	// Commit is the git commit (the URL fragment) of a git source.
 	Commit string
 }

@@ -3,6 +3,7 @@ package lockfile_test
 import (
 	"errors"
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -121,7 +122,7 @@ var ignoreMaps = cmpopts.IgnoreFields(lockfile.Package{}, "Deps")
 
 func TestParseEntries(t *testing.T) {
 	registry := func(url, name, version string) lockfile.Source {
-		return lockfile.Source{Kind: lockfile.SourceRegistry, URL: url, Scheme: "https", Host: "registry.npmjs.org", TarballName: name, TarballVersion: version}
+		return lockfile.Source{Kind: lockfile.SourceRegistry, URL: url, Scheme: "https", Host: "registry.npmjs.org", TarballName: name, TarballVersion: version, TarballFile: path.Base(name) + "-" + version + ".tgz"}
 	}
 	tests := []struct {
 		file string
@@ -241,7 +242,7 @@ func TestParseEntries(t *testing.T) {
 				Integrity: "sha1-o1AIsg9BOD7sH7kU9M1d95omQoQ=",
 				Source: lockfile.Source{
 					Kind: lockfile.SourceHTTP, URL: "http://registry.npmjs.org/minimist/-/minimist-1.2.0.tgz",
-					Scheme: "http", Host: "registry.npmjs.org", TarballName: "minimist", TarballVersion: "1.2.0",
+					Scheme: "http", Host: "registry.npmjs.org", TarballName: "minimist", TarballVersion: "1.2.0", TarballFile: "minimist-1.2.0.tgz",
 				},
 				Dev: true, Line: 7542,
 			},
@@ -280,13 +281,13 @@ func TestParseCrafted(t *testing.T) {
 					Path: "node_modules/@my/lodash", Name: "lodash", Alias: "@my/lodash", Version: "4.17.21", Resolved: lodash,
 					Integrity: "sha512-v2kDEe57lecTulaDIuNTPy3Ry4gLGJ6Z1O3vE1krgXZNrsQ+LFTGHVxVjcXPs17LhbZVGedAJv8XZ1tvj5FvSg==",
 					License:   "MIT", Line: 15,
-					Source: lockfile.Source{Kind: lockfile.SourceRegistry, URL: lodash, Scheme: "https", Host: "registry.npmjs.org", TarballName: "lodash", TarballVersion: "4.17.21"},
+					Source: lockfile.Source{Kind: lockfile.SourceRegistry, URL: lodash, Scheme: "https", Host: "registry.npmjs.org", TarballName: "lodash", TarballVersion: "4.17.21", TarballFile: "lodash-4.17.21.tgz"},
 				},
 				{
 					Path: "node_modules/foo", Name: "bar", Alias: "foo", Version: "2.1.0", Resolved: "https://registry.npmjs.org/bar/-/bar-2.1.0.tgz",
 					Integrity: "sha512-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
 					License:   "ISC", Line: 22,
-					Source: lockfile.Source{Kind: lockfile.SourceRegistry, URL: "https://registry.npmjs.org/bar/-/bar-2.1.0.tgz", Scheme: "https", Host: "registry.npmjs.org", TarballName: "bar", TarballVersion: "2.1.0"},
+					Source: lockfile.Source{Kind: lockfile.SourceRegistry, URL: "https://registry.npmjs.org/bar/-/bar-2.1.0.tgz", Scheme: "https", Host: "registry.npmjs.org", TarballName: "bar", TarballVersion: "2.1.0", TarballFile: "bar-2.1.0.tgz"},
 				},
 			},
 		},
@@ -313,19 +314,19 @@ func TestParseCrafted(t *testing.T) {
 				{
 					Path: "node_modules/@scope/pkg", Name: "@scope/pkg", Version: "1.2.3",
 					Resolved: "https://registry.npmjs.org/@scope/pkg/-/pkg-1.2.3.tgz", Integrity: "sha512-scoped", Line: 7,
-					Source: lockfile.Source{Kind: lockfile.SourceRegistry, URL: "https://registry.npmjs.org/@scope/pkg/-/pkg-1.2.3.tgz", Scheme: "https", Host: "registry.npmjs.org", TarballName: "@scope/pkg", TarballVersion: "1.2.3"},
+					Source: lockfile.Source{Kind: lockfile.SourceRegistry, URL: "https://registry.npmjs.org/@scope/pkg/-/pkg-1.2.3.tgz", Scheme: "https", Host: "registry.npmjs.org", TarballName: "@scope/pkg", TarballVersion: "1.2.3", TarballFile: "pkg-1.2.3.tgz"},
 					Deps:   depsOf(lockfile.DepProd, "dep", "^2.0.0", "old", "true"),
 				},
 				{
 					Path: "node_modules/@scope/pkg/node_modules/dep", Name: "dep", Version: "2.1.0",
 					Resolved: "https://registry.npmjs.org/dep/-/dep-2.1.0.tgz", Integrity: "sha1-dep", InBundle: true, Line: 16,
-					Source: lockfile.Source{Kind: lockfile.SourceRegistry, URL: "https://registry.npmjs.org/dep/-/dep-2.1.0.tgz", Scheme: "https", Host: "registry.npmjs.org", TarballName: "dep", TarballVersion: "2.1.0"},
+					Source: lockfile.Source{Kind: lockfile.SourceRegistry, URL: "https://registry.npmjs.org/dep/-/dep-2.1.0.tgz", Scheme: "https", Host: "registry.npmjs.org", TarballName: "dep", TarballVersion: "2.1.0", TarballFile: "dep-2.1.0.tgz"},
 				},
 				{Path: "node_modules/@scope/pkg/node_modules/dep/node_modules/deeper", Name: "deeper", Version: "0.0.1", Optional: true, Line: 22},
 				{
 					Path: "node_modules/dep", Name: "dep", Version: "1.0.0",
 					Resolved: "https://registry.npmjs.org/dep/-/dep-1.0.0.tgz", Integrity: "sha1-dep1", Dev: true, Line: 30,
-					Source: lockfile.Source{Kind: lockfile.SourceRegistry, URL: "https://registry.npmjs.org/dep/-/dep-1.0.0.tgz", Scheme: "https", Host: "registry.npmjs.org", TarballName: "dep", TarballVersion: "1.0.0"},
+					Source: lockfile.Source{Kind: lockfile.SourceRegistry, URL: "https://registry.npmjs.org/dep/-/dep-1.0.0.tgz", Scheme: "https", Host: "registry.npmjs.org", TarballName: "dep", TarballVersion: "1.0.0", TarballFile: "dep-1.0.0.tgz"},
 				},
 				{
 					Path: "node_modules/gitdep", Name: "gitdep", Version: "git+https://github.com/owner/gitdep.git#0123456789abcdef0123456789abcdef01234567", Line: 36,
@@ -338,7 +339,7 @@ func TestParseCrafted(t *testing.T) {
 				{
 					Path: "node_modules/myalias", Name: "@real/name", Alias: "myalias", Version: "3.1.4",
 					Resolved: "https://registry.npmjs.org/@real/name/-/name-3.1.4.tgz", Integrity: "sha512-alias", Line: 43,
-					Source: lockfile.Source{Kind: lockfile.SourceRegistry, URL: "https://registry.npmjs.org/@real/name/-/name-3.1.4.tgz", Scheme: "https", Host: "registry.npmjs.org", TarballName: "@real/name", TarballVersion: "3.1.4"},
+					Source: lockfile.Source{Kind: lockfile.SourceRegistry, URL: "https://registry.npmjs.org/@real/name/-/name-3.1.4.tgz", Scheme: "https", Host: "registry.npmjs.org", TarballName: "@real/name", TarballVersion: "3.1.4", TarballFile: "name-3.1.4.tgz"},
 				},
 			},
 		},
@@ -356,7 +357,7 @@ func TestParseCrafted(t *testing.T) {
 			want: []*lockfile.Package{{
 				Path: "node_modules/ms", Name: "ms", Version: "2.1.3", Resolved: "https://registry.npmjs.org/ms/-/ms-2.1.3.tgz",
 				Integrity: "sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==", Line: 18,
-				Source: lockfile.Source{Kind: lockfile.SourceRegistry, URL: "https://registry.npmjs.org/ms/-/ms-2.1.3.tgz", Scheme: "https", Host: "registry.npmjs.org", TarballName: "ms", TarballVersion: "2.1.3"},
+				Source: lockfile.Source{Kind: lockfile.SourceRegistry, URL: "https://registry.npmjs.org/ms/-/ms-2.1.3.tgz", Scheme: "https", Host: "registry.npmjs.org", TarballName: "ms", TarballVersion: "2.1.3", TarballFile: "ms-2.1.3.tgz"},
 			}},
 		},
 	}
@@ -413,15 +414,15 @@ func TestParseSources(t *testing.T) {
 		{"node_modules/e-shorthand", lockfile.Source{Kind: lockfile.SourceGit, Scheme: "github", Host: "github.com", Commit: "def456"}},
 		{"node_modules/f-scp", lockfile.Source{Kind: lockfile.SourceGit, Scheme: "ssh", Host: "gitlab.com", Commit: "0a1b2c"}},
 		{"node_modules/g-file", lockfile.Source{Kind: lockfile.SourceFile}},
-		{"node_modules/h-http", lockfile.Source{Kind: lockfile.SourceHTTP, Scheme: "http", Host: "registry.npmjs.org", TarballName: "h-http", TarballVersion: "1.0.0"}},
+		{"node_modules/h-http", lockfile.Source{Kind: lockfile.SourceHTTP, Scheme: "http", Host: "registry.npmjs.org", TarballName: "h-http", TarballVersion: "1.0.0", TarballFile: "h-http-1.0.0.tgz"}},
 		{"node_modules/i-tarball", lockfile.Source{Kind: lockfile.SourceTarball, Scheme: "https", Host: "example.com"}},
-		{"node_modules/@scope/j", lockfile.Source{Kind: lockfile.SourceRegistry, Scheme: "https", Host: "registry.npmjs.org", TarballName: "@scope/j", TarballVersion: "2.0.0"}},
-		{"node_modules/k-upper", lockfile.Source{Kind: lockfile.SourceRegistry, Scheme: "https", Host: "registry.npmjs.org", TarballName: "k-upper", TarballVersion: "3.0.0"}},
+		{"node_modules/@scope/j", lockfile.Source{Kind: lockfile.SourceRegistry, Scheme: "https", Host: "registry.npmjs.org", TarballName: "@scope/j", TarballVersion: "2.0.0", TarballFile: "j-2.0.0.tgz"}},
+		{"node_modules/k-upper", lockfile.Source{Kind: lockfile.SourceRegistry, Scheme: "https", Host: "registry.npmjs.org", TarballName: "k-upper", TarballVersion: "3.0.0", TarballFile: "k-upper-3.0.0.tgz"}},
 		{"node_modules/l-missing", lockfile.Source{Kind: lockfile.SourceMissing}},
-		{"node_modules/m-mirror", lockfile.Source{Kind: lockfile.SourceRegistry, Scheme: "https", Host: "artifactory.example.com", TarballName: "@scope/m", TarballVersion: "4.0.0"}},
+		{"node_modules/m-mirror", lockfile.Source{Kind: lockfile.SourceRegistry, Scheme: "https", Host: "artifactory.example.com", TarballName: "@scope/m", TarballVersion: "4.0.0", TarballFile: "m-4.0.0.tgz"}},
 		// The tarball file does not belong to the package of its folder:
-		// the name is reported, the version cannot be recovered.
-		{"node_modules/n-mismatch", lockfile.Source{Kind: lockfile.SourceRegistry, Scheme: "https", Host: "registry.npmjs.org", TarballName: "lodash"}},
+		// the name and file are reported, the version cannot be recovered.
+		{"node_modules/n-mismatch", lockfile.Source{Kind: lockfile.SourceRegistry, Scheme: "https", Host: "registry.npmjs.org", TarballName: "lodash", TarballFile: "evil-1.0.0.tgz"}},
 	}
 	for _, tc := range tests {
 		t.Run(strings.TrimPrefix(tc.path, "node_modules/"), func(t *testing.T) {
@@ -510,7 +511,7 @@ func TestParseDuplicates(t *testing.T) {
 	want := []*lockfile.Package{
 		{
 			Path: "node_modules/evil", Name: "evil", Version: "1.0.1", Resolved: "https://registry.npmjs.org/evil/-/evil-1.0.1.tgz", Line: 22,
-			Source: lockfile.Source{Kind: lockfile.SourceRegistry, URL: "https://registry.npmjs.org/evil/-/evil-1.0.1.tgz", Scheme: "https", Host: "registry.npmjs.org", TarballName: "evil", TarballVersion: "1.0.1"},
+			Source: lockfile.Source{Kind: lockfile.SourceRegistry, URL: "https://registry.npmjs.org/evil/-/evil-1.0.1.tgz", Scheme: "https", Host: "registry.npmjs.org", TarballName: "evil", TarballVersion: "1.0.1", TarballFile: "evil-1.0.1.tgz"},
 		},
 		{
 			Path: "node_modules/good", Name: "good", Version: "1.0.0", Resolved: "https://evil.example/good-1.0.0.tgz", Line: 13,

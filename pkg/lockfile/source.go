@@ -35,11 +35,11 @@ func classify(resolved string) Source {
 		if web == "http" {
 			s.Kind = SourceHTTP
 		}
-		if name, ver, ok := registryLayout(path); ok {
+		if name, ver, file, ok := registryLayout(path); ok {
 			if web == "https" {
 				s.Kind = SourceRegistry
 			}
-			s.TarballName, s.TarballVersion = name, ver
+			s.TarballName, s.TarballVersion, s.TarballFile = name, ver, file
 		}
 		return s
 	}
@@ -55,11 +55,11 @@ func classify(resolved string) Source {
 			} else {
 				s.Kind = SourceHTTP
 			}
-			if name, ver, ok := registryLayout(path); ok {
+			if name, ver, file, ok := registryLayout(path); ok {
 				if scheme == "https" {
 					s.Kind = SourceRegistry
 				}
-				s.TarballName, s.TarballVersion = name, ver
+				s.TarballName, s.TarballVersion, s.TarballFile = name, ver, file
 			}
 		case "git", "ssh", "git+ssh", "git+https", "git+http", "git+file":
 			s.Kind = SourceGit
@@ -167,8 +167,8 @@ func splitAuthority(s string) (host, path string) {
 // registryLayout recognises the registry tarball path
 // [/prefix]/<name>/-/<unscoped-name>-<version>.tgz, where name may be
 // "@scope/name" or "@scope%2fname". It returns the name and, when the file
-// name starts with the unscoped name, the version.
-func registryLayout(path string) (name, version string, ok bool) {
+// name starts with the unscoped name and "-", the version; and the file name.
+func registryLayout(path string) (name, version, file string, ok bool) {
 	if strings.IndexByte(path, '%') >= 0 {
 		if u, err := url.PathUnescape(path); err == nil {
 			path = u
@@ -176,28 +176,28 @@ func registryLayout(path string) (name, version string, ok bool) {
 	}
 	i := strings.LastIndex(path, "/-/")
 	if i < 0 {
-		return "", "", false
+		return "", "", "", false
 	}
-	file := path[i+3:]
+	file = path[i+3:]
 	if !strings.HasSuffix(file, ".tgz") || strings.IndexByte(file, '/') >= 0 {
-		return "", "", false
+		return "", "", "", false
 	}
 	dir := path[:i]
 	j := strings.LastIndexByte(dir, '/')
 	if j < 0 || j == len(dir)-1 {
-		return "", "", false
+		return "", "", "", false
 	}
 	base := dir[j+1:]
 	name = base
 	if k := strings.LastIndexByte(dir[:j], '/'); k >= 0 && strings.HasPrefix(dir[k+1:j], "@") {
 		name = dir[k+1:]
 	} else if strings.HasPrefix(base, "@") {
-		return "", "", false // a scope without a name
+		return "", "", "", false // a scope without a name
 	}
 	if v, ok := strings.CutPrefix(file[:len(file)-len(".tgz")], base+"-"); ok && v != "" {
 		version = v
 	}
-	return name, version, true
+	return name, version, file, true
 }
 
 // isSCP reports whether s is an scp-like git address, user@host:path.
