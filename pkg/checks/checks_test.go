@@ -201,8 +201,14 @@ func TestChecks(t *testing.T) {
 			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"integrity":"sha512-X"`)),
 			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"integrity":"sha1-B="`)), def,
 			[]got{{"integrity-changed", "high", "a", "1.0.0", "", ""}}},
-		{"integrity-changed/added-algorithm-no-fire", "integrity-changed",
+		// npm verifies the strongest hash: a sha512 added beside the base's
+		// sha1 is a hash nobody compared, as a rewrite to sha512 is.
+		{"integrity-changed/added-stronger-algorithm", "integrity-changed",
 			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"integrity":"sha1-A="`)),
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"integrity":"sha1-A= sha512-X"`)), def,
+			[]got{{"integrity-changed", "low", "a", "1.0.0", "", ""}}},
+		{"integrity-changed/added-weaker-algorithm-no-fire", "integrity-changed",
+			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"integrity":"sha512-X"`)),
 			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"integrity":"sha1-A= sha512-X"`)), def, nil},
 		{"integrity-changed/one-of-two-copies-swapped", "integrity-changed",
 			lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.0"`, `"integrity":"sha512-X"`), raw("node_modules/b/node_modules/a", `"version":"1.0.0"`, `"integrity":"sha512-X"`)),

@@ -275,7 +275,11 @@ func TestCompareIntegrity(t *testing.T) {
 	}{
 		{"same", nodes("sha512-X"), nodes("sha512-X"), diff.IntegritySame},
 		{"reordered with options", nodes("sha1-A sha512-X"), nodes("sha512-X?foo sha1-A"), diff.IntegritySame},
-		{"algorithm added", nodes("sha1-A"), nodes("sha1-A sha512-X"), diff.IntegritySame},
+		{"weaker algorithm added", nodes("sha512-X"), nodes("sha1-A sha512-X"), diff.IntegritySame},
+		// npm verifies the strongest hash, which the base never recorded.
+		{"stronger algorithm added", nodes("sha1-A"), nodes("sha1-A sha512-X"), diff.IntegrityRehashed},
+		{"stronger algorithm added, weaker than the base's best", nodes("sha1-A sha512-X"), nodes("sha1-A sha384-Y"), diff.IntegrityWeakened},
+		{"unknown algorithm added", nodes("sha512-X"), nodes("sha512-X foo-Y"), diff.IntegritySame},
 		{"algorithm dropped", nodes("sha1-A sha512-X"), nodes("sha512-X"), diff.IntegritySame},
 		{"base omits", nodes(""), nodes("sha512-X"), diff.IntegritySame},
 		{"head omits", nodes("sha512-X"), nodes(""), diff.IntegritySame},

@@ -17,12 +17,14 @@ const (
 	// (the order of hashes and their options do not matter), or a side
 	// records no integrity (unknown, not a change).
 	IntegritySame IntegrityRelation = iota
-	// IntegrityRehashed: a head node shares no algorithm with the base and
-	// is hashed at least as strongly (npm rewriting a sha1 entry as
-	// sha512). The bytes cannot be compared offline.
+	// IntegrityRehashed: the strongest hash of a head node, the one npm
+	// verifies, is under an algorithm the base did not record, at least as
+	// strong as the base's (npm rewriting a sha1 entry as sha512, or a
+	// sha512 hash added beside the base's sha1). The bytes cannot be
+	// compared offline.
 	IntegrityRehashed
-	// IntegrityWeakened: a head node shares no algorithm with the base and
-	// its strongest hash is weaker than the base's (sha512 → sha1).
+	// IntegrityWeakened: as IntegrityRehashed, but the head's strongest
+	// hash is weaker than the base's (sha512 → sha1).
 	IntegrityWeakened
 	// IntegrityConflict: a head hash differs from the base's under an
 	// algorithm both use: the version points at other bytes.
@@ -69,10 +71,14 @@ func CompareIntegrity(base, head []*lockfile.Package) IntegrityRelation {
 				}
 			}
 		}
-		if !shared {
-			rel = IntegrityRehashed
+		// npm verifies only the strongest hash it knows: when the base
+		// never recorded that algorithm, the hash npm checks is new, as
+		// when npm rewrites a sha1 entry as sha512, even if a weaker hash
+		// still matches ("sha1-<base> sha512-<new>").
+		if top := strongest(h); !shared || top != "" && b[top] == nil {
+			rel = max(rel, IntegrityRehashed)
 			if strength(h) < strength(b) {
-				rel = IntegrityWeakened
+				rel = max(rel, IntegrityWeakened)
 			}
 		}
 		worst = max(worst, rel)
@@ -104,21 +110,24 @@ func hashes(nodes ...*lockfile.Package) map[string]map[string]bool {
 	return out
 }
 
-// strength ranks the strongest algorithm of a set of hashes; unknown
-// algorithms rank lowest.
+// algorithms ranks the hash algorithms npm (ssri) prefers, weakest first;
+// unknown algorithms rank lowest.
+var algorithms = []string{"sha1", "sha256", "sha384", "sha512"}
+
+// strength ranks the strongest algorithm of a set of hashes (0: none known).
 func strength(h map[string]map[string]bool) int {
 	best := 0
 	for alg := range h {
-		switch alg {
-		case "sha1":
-			best = max(best, 1)
-		case "sha256":
-			best = max(best, 2)
-		case "sha384":
-			best = max(best, 3)
-		case "sha512":
-			best = max(best, 4)
-		}
+		best = max(best, slices.Index(algorithms, alg)+1)
 	}
 	return best
+}
+
+// strongest returns the strongest known algorithm of a set of hashes, the
+// one npm verifies, or "" when it knows none.
+func strongest(h map[string]map[string]bool) string {
+	if s := strength(h); s > 0 {
+		return algorithms[s-1]
+	}
+	return ""
 }
