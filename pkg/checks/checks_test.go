@@ -237,6 +237,15 @@ func TestChecks(t *testing.T) {
 		{"name-mismatch/version", "name-mismatch",
 			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/a", `"version":"1.0.1"`, `"resolved":"https://registry.npmjs.org/a/-/a-0.0.9.tgz"`, `"integrity":"sha512-x"`)), def,
 			[]got{{"name-mismatch", "critical", "a", "1.0.1", "", ""}}},
+		// An entry that records no version is compared as a version of its
+		// own, not taken for a removal: it still installs its resolved.
+		{"source-changed/entry-without-version", "source-changed",
+			lock(t, 3, ``, pkg("node_modules/lodash", "4.17.21")),
+			lock(t, 3, ``, raw("node_modules/lodash", `"resolved":"https://evil.example/lodash.tgz"`, `"integrity":"sha512-x"`)), def,
+			[]got{{"source-changed", "high", "lodash", "(no version)", "4.17.21", ""}}},
+		{"install-script/new-entry-without-version", "install-script",
+			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/evil", `"resolved":"https://registry.npmjs.org/evil/-/evil-1.0.0.tgz"`, `"integrity":"sha512-x"`, `"hasInstallScript":true`)), def,
+			[]got{{"install-script", "high", "evil", "(no version)", "", ""}}},
 		// The registry names every tarball of a package after it: a file
 		// named for another package under lodash's path is not lodash's.
 		{"name-mismatch/file-named-for-another-package", "name-mismatch",

@@ -331,6 +331,8 @@ func NameMismatch(in *Input) []Finding {
 				// folder "Lodash" holding lodash's tarball is one that
 				// case-insensitive file systems mix up with "lodash".
 				msg = fmt.Sprintf("entry %q (%s %s) resolves to the tarball of another package, %q: %s", n.Path, n.Name, n.Version, s.TarballName, s.URL)
+			case s.TarballVersion != "" && n.Version == "":
+				msg = fmt.Sprintf("entry %q (%s) records no version and resolves to the tarball of version %s: %s", n.Path, n.Name, s.TarballVersion, s.URL)
 			case s.TarballVersion != "" && s.TarballVersion != n.Version:
 				msg = fmt.Sprintf("entry %q (%s %s) resolves to the tarball of version %s: %s", n.Path, n.Name, n.Version, s.TarballVersion, s.URL)
 			case s.TarballVersion == "" && s.TarballFile != "":

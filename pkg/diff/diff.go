@@ -177,10 +177,22 @@ func byName(l *lockfile.Lockfile) map[string]versions {
 			vs = versions{}
 			out[p.Name] = vs
 		}
-		vs[p.Version] = append(vs[p.Version], p)
+		v := p.Version
+		if v == "" {
+			v = NoVersion
+		}
+		vs[v] = append(vs[v], p)
 	}
 	return out
 }
+
+// NoVersion stands for the version of an installed entry that records none
+// (npm writes a version for every package it installs from node_modules).
+// Such an entry still installs whatever its resolved names, so it is
+// compared as a version of its own rather than taken for a removal; the
+// string cannot be an npm version.
+const NoVersion = "(no version)"
+
 
 // rekeyUpgradedSources lines up git and file dependencies across a v1 → v2/v3
 // upgrade. v1 records such a dependency's source as its version

@@ -323,3 +323,32 @@ func TestCompareV1GitUpgrade(t *testing.T) {
 		t.Errorf("commit moved during the upgrade: %+v, want one update %s → %s", cs.List, url, moved)
 	}
 }
+
+// TestCompareEntryWithoutVersion: an installed entry that records no
+// version still installs its resolved; it is an update to diff.NoVersion
+// (with its node), not a removal, and a new one is an addition with its node.
+func TestCompareEntryWithoutVersion(t *testing.T) {
+	parse := func(s string) *lockfile.Lockfile {
+		t.Helper()
+		l, err := lockfile.Parse("package-lock.json", []byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	base := parse(`{"lockfileVersion":3,"packages":{"node_modules/a":{"version":"1.0.0","resolved":"https://registry.npmjs.org/a/-/a-1.0.0.tgz"}}}`)
+	head := parse(`{"lockfileVersion":3,"packages":{"node_modules/a":{"resolved":"https://evil.example/a.tgz"},"node_modules/b":{"resolved":"https://evil.example/b.tgz"}}}`)
+	cs := diff.Compare(base, head)
+	if len(cs.List) != 2 {
+		t.Fatalf("got %d changes %+v, want 2", len(cs.List), cs.List)
+	}
+	for i, want := range []struct {
+		kind     diff.Kind
+		name, to string
+	}{{diff.Updated, "a", diff.NoVersion}, {diff.Added, "b", diff.NoVersion}} {
+		c := cs.List[i]
+		if c.Kind != want.kind || c.Name != want.name || c.To != want.to || len(c.After) != 1 {
+			t.Errorf("change %d = %v %s → %q with %d head nodes, want %v %s → %q with its node", i, c.Kind, c.Name, c.To, len(c.After), want.kind, want.name, want.to)
+		}
+	}
+}
