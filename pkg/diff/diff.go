@@ -193,7 +193,6 @@ func byName(l *lockfile.Lockfile) map[string]versions {
 // string cannot be an npm version.
 const NoVersion = "(no version)"
 
-
 // rekeyUpgradedSources lines up git and file dependencies across a v1 → v2/v3
 // upgrade. v1 records such a dependency's source as its version
 // ("github:owner/repo#commit"), v2 its package.json version and the source
