@@ -304,20 +304,12 @@ func TestCompareIntegrity(t *testing.T) {
 func TestCompareV1GitUpgrade(t *testing.T) {
 	const url = "git+ssh://git@github.com/o/a.git#0123456789abcdef0123456789abcdef01234567"
 	const moved = "git+ssh://git@github.com/o/a.git#fedcba9876543210fedcba9876543210fedcba98"
-	parse := func(s string) *lockfile.Lockfile {
-		t.Helper()
-		l, err := lockfile.Parse("package-lock.json", []byte(s))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return l
-	}
-	base := parse(`{"lockfileVersion":1,"dependencies":{"a":{"version":"` + url + `","from":"git+ssh://git@github.com/o/a.git#main"}}}`)
-	same := parse(`{"lockfileVersion":3,"packages":{"":{"dependencies":{"a":"github:o/a#main"}},"node_modules/a":{"version":"1.0.0","resolved":"` + url + `"}}}`)
+	base := parseString(t, `{"lockfileVersion":1,"dependencies":{"a":{"version":"` + url + `","from":"git+ssh://git@github.com/o/a.git#main"}}}`)
+	same := parseString(t, `{"lockfileVersion":3,"packages":{"":{"dependencies":{"a":"github:o/a#main"}},"node_modules/a":{"version":"1.0.0","resolved":"` + url + `"}}}`)
 	if cs := diff.Compare(base, same); len(cs.List) != 0 {
 		t.Errorf("upgrade alone: %d changes %+v, want none", len(cs.List), cs.List)
 	}
-	other := parse(`{"lockfileVersion":3,"packages":{"":{"dependencies":{"a":"github:o/a#main"}},"node_modules/a":{"version":"1.0.0","resolved":"` + moved + `"}}}`)
+	other := parseString(t, `{"lockfileVersion":3,"packages":{"":{"dependencies":{"a":"github:o/a#main"}},"node_modules/a":{"version":"1.0.0","resolved":"` + moved + `"}}}`)
 	cs := diff.Compare(base, other)
 	if len(cs.List) != 1 || cs.List[0].From != url || cs.List[0].To != moved {
 		t.Errorf("commit moved during the upgrade: %+v, want one update %s → %s", cs.List, url, moved)
@@ -328,16 +320,8 @@ func TestCompareV1GitUpgrade(t *testing.T) {
 // version still installs its resolved; it is an update to diff.NoVersion
 // (with its node), not a removal, and a new one is an addition with its node.
 func TestCompareEntryWithoutVersion(t *testing.T) {
-	parse := func(s string) *lockfile.Lockfile {
-		t.Helper()
-		l, err := lockfile.Parse("package-lock.json", []byte(s))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return l
-	}
-	base := parse(`{"lockfileVersion":3,"packages":{"node_modules/a":{"version":"1.0.0","resolved":"https://registry.npmjs.org/a/-/a-1.0.0.tgz"}}}`)
-	head := parse(`{"lockfileVersion":3,"packages":{"node_modules/a":{"resolved":"https://evil.example/a.tgz"},"node_modules/b":{"resolved":"https://evil.example/b.tgz"}}}`)
+	base := parseString(t, `{"lockfileVersion":3,"packages":{"node_modules/a":{"version":"1.0.0","resolved":"https://registry.npmjs.org/a/-/a-1.0.0.tgz"}}}`)
+	head := parseString(t, `{"lockfileVersion":3,"packages":{"node_modules/a":{"resolved":"https://evil.example/a.tgz"},"node_modules/b":{"resolved":"https://evil.example/b.tgz"}}}`)
 	cs := diff.Compare(base, head)
 	if len(cs.List) != 2 {
 		t.Fatalf("got %d changes %+v, want 2", len(cs.List), cs.List)
@@ -351,4 +335,14 @@ func TestCompareEntryWithoutVersion(t *testing.T) {
 			t.Errorf("change %d = %v %s → %q with %d head nodes, want %v %s → %q with its node", i, c.Kind, c.Name, c.To, len(c.After), want.kind, want.name, want.to)
 		}
 	}
+}
+
+// parseString parses a lockfile given as a string, named package-lock.json.
+func parseString(t *testing.T, s string) *lockfile.Lockfile {
+	t.Helper()
+	l, err := lockfile.Parse("package-lock.json", []byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }
