@@ -304,12 +304,12 @@ func TestCompareIntegrity(t *testing.T) {
 func TestCompareV1GitUpgrade(t *testing.T) {
 	const url = "git+ssh://git@github.com/o/a.git#0123456789abcdef0123456789abcdef01234567"
 	const moved = "git+ssh://git@github.com/o/a.git#fedcba9876543210fedcba9876543210fedcba98"
-	base := parseString(t, `{"lockfileVersion":1,"dependencies":{"a":{"version":"` + url + `","from":"git+ssh://git@github.com/o/a.git#main"}}}`)
-	same := parseString(t, `{"lockfileVersion":3,"packages":{"":{"dependencies":{"a":"github:o/a#main"}},"node_modules/a":{"version":"1.0.0","resolved":"` + url + `"}}}`)
+	base := parseString(t, `{"lockfileVersion":1,"dependencies":{"a":{"version":"`+url+`","from":"git+ssh://git@github.com/o/a.git#main"}}}`)
+	same := parseString(t, `{"lockfileVersion":3,"packages":{"":{"dependencies":{"a":"github:o/a#main"}},"node_modules/a":{"version":"1.0.0","resolved":"`+url+`"}}}`)
 	if cs := diff.Compare(base, same); len(cs.List) != 0 {
 		t.Errorf("upgrade alone: %d changes %+v, want none", len(cs.List), cs.List)
 	}
-	other := parseString(t, `{"lockfileVersion":3,"packages":{"":{"dependencies":{"a":"github:o/a#main"}},"node_modules/a":{"version":"1.0.0","resolved":"` + moved + `"}}}`)
+	other := parseString(t, `{"lockfileVersion":3,"packages":{"":{"dependencies":{"a":"github:o/a#main"}},"node_modules/a":{"version":"1.0.0","resolved":"`+moved+`"}}}`)
 	cs := diff.Compare(base, other)
 	if len(cs.List) != 1 || cs.List[0].From != url || cs.List[0].To != moved {
 		t.Errorf("commit moved during the upgrade: %+v, want one update %s → %s", cs.List, url, moved)
