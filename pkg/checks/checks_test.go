@@ -267,6 +267,15 @@ func TestChecks(t *testing.T) {
 		{"name-mismatch/intended-alias-with-peer-range-no-fire", "name-mismatch",
 			lock(t, 3, `"prettier":"npm:wp-prettier@3.0.3"`, raw("node_modules/prettier", `"name":"wp-prettier"`, `"version":"3.0.3"`, `"resolved":"https://registry.npmjs.org/wp-prettier/-/wp-prettier-3.0.3.tgz"`, `"integrity":"sha512-a"`), pkg("node_modules/eslint-plugin-prettier", "5.0.0", `"peerDependencies":{"prettier":">=3.0.0"}`)),
 			lock(t, 3, `"prettier":"npm:wp-prettier@3.9.6"`, raw("node_modules/prettier", `"name":"wp-prettier"`, `"version":"3.9.6"`, `"resolved":"https://registry.npmjs.org/wp-prettier/-/wp-prettier-3.9.6.tgz"`, `"integrity":"sha512-b"`), pkg("node_modules/eslint-plugin-prettier", "5.0.0", `"peerDependencies":{"prettier":">=3.0.0"}`)), def, nil},
+		// npm reads package.json, not the lockfile's copy: a copy that no
+		// longer declares the dependency does not hide the swap.
+		{"name-mismatch/root-copy-drops-declaration", "name-mismatch",
+			lock(t, 3, `"lodash":"^4.17.21"`, pkg("node_modules/lodash", "4.17.21")),
+			lock(t, 3, ``, raw("node_modules/lodash", `"name":"evil-pkg"`, `"version":"4.17.21"`, `"resolved":"https://registry.npmjs.org/evil-pkg/-/evil-pkg-4.17.21.tgz"`, `"integrity":"sha512-x"`)), def,
+			[]got{{"name-mismatch", "critical", "evil-pkg", "4.17.21", "", ""}}},
+		{"name-mismatch/base-alias-copy-dropped-no-fire", "name-mismatch",
+			lock(t, 3, `"prettier":"npm:wp-prettier@3.0.3"`, raw("node_modules/prettier", `"name":"wp-prettier"`, `"version":"3.0.3"`, `"resolved":"https://registry.npmjs.org/wp-prettier/-/wp-prettier-3.0.3.tgz"`, `"integrity":"sha512-a"`)),
+			lock(t, 3, ``, raw("node_modules/prettier", `"name":"wp-prettier"`, `"version":"3.9.6"`, `"resolved":"https://registry.npmjs.org/wp-prettier/-/wp-prettier-3.9.6.tgz"`, `"integrity":"sha512-b"`)), def, nil},
 		// Only the project's own alias vouches: the swapped entry listing
 		// the alias itself does not.
 		{"name-mismatch/self-vouching-alias", "name-mismatch",

@@ -409,6 +409,28 @@ func aliasMismatches(in *Input) []Finding {
 	for _, p := range head.Packages {
 		consider(p)
 	}
+	// npm reads package.json, not the lockfile's copy of it: a copy that no
+	// longer declares a dependency the base's copy declared does not make
+	// npm stop requiring it. The base's declaration stands in for it.
+	if in.Changes.Base != nil {
+		for _, p := range append([]*lockfile.Package{head.Root}, head.Packages...) {
+			if p == nil || (p != head.Root && !p.Workspace) {
+				continue
+			}
+			for name := range names {
+				if p.Deps.Has(name, lockfile.DepAny) {
+					continue
+				}
+				spec, ok := baseSpec(in, p, name)
+				if !ok {
+					continue
+				}
+				if r := head.Resolve(p.Path, name); r != nil {
+					byNode[r] = append(byNode[r], requirer{p, spec + " (in the base lockfile; this one no longer declares it)"})
+				}
+			}
+		}
+	}
 	var out []Finding
 	for _, a := range nodes {
 		c, n := a.c, a.n
