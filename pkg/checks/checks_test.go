@@ -276,6 +276,15 @@ func TestChecks(t *testing.T) {
 		{"name-mismatch/base-alias-copy-dropped-no-fire", "name-mismatch",
 			lock(t, 3, `"prettier":"npm:wp-prettier@3.0.3"`, raw("node_modules/prettier", `"name":"wp-prettier"`, `"version":"3.0.3"`, `"resolved":"https://registry.npmjs.org/wp-prettier/-/wp-prettier-3.0.3.tgz"`, `"integrity":"sha512-a"`)),
 			lock(t, 3, ``, raw("node_modules/prettier", `"name":"wp-prettier"`, `"version":"3.9.6"`, `"resolved":"https://registry.npmjs.org/wp-prettier/-/wp-prettier-3.9.6.tgz"`, `"integrity":"sha512-b"`)), def, nil},
+		// A v1 lockfile records no root dependencies: a folder that held
+		// the real package in the base and now holds another is a swap.
+		{"name-mismatch/v1-top-level-swap", "name-mismatch",
+			lockV1(t, `"lodash":{"version":"4.17.21","resolved":"https://registry.npmjs.org/lodash/-/lodash-4.17.21.tgz","integrity":"sha512-l"}`),
+			lockV1(t, `"lodash":{"version":"npm:evil-pkg@4.17.21","resolved":"https://registry.npmjs.org/evil-pkg/-/evil-pkg-4.17.21.tgz","integrity":"sha512-x"}`), def,
+			[]got{{"name-mismatch", "critical", "evil-pkg", "4.17.21", "", ""}}},
+		{"name-mismatch/v1-alias-kept-no-fire", "name-mismatch",
+			lockV1(t, `"prettier":{"version":"npm:wp-prettier@3.0.3","resolved":"https://registry.npmjs.org/wp-prettier/-/wp-prettier-3.0.3.tgz","integrity":"sha512-a"}`),
+			lockV1(t, `"prettier":{"version":"npm:wp-prettier@3.9.6","resolved":"https://registry.npmjs.org/wp-prettier/-/wp-prettier-3.9.6.tgz","integrity":"sha512-b"}`), def, nil},
 		// Only the project's own alias vouches: the swapped entry listing
 		// the alias itself does not.
 		{"name-mismatch/self-vouching-alias", "name-mismatch",

@@ -467,6 +467,20 @@ func aliasMismatches(in *Input) []Finding {
 				plain = &byNode[n][i]
 			}
 		}
+		if !intended && plain == nil && len(byNode[n]) == 0 {
+			// Nothing in this lockfile requires the folder (a v1 lockfile
+			// records no root dependencies at all): the base installing
+			// the real package there is what the project asked for.
+			if b := in.base().Package(n.Path); b != nil && b.Alias == "" && b.Name == n.Alias && !b.Link {
+				f := finding(c, Critical,
+					fmt.Sprintf("entry %q now installs the package %q where the base lockfile installed %s %s itself, and nothing in this lockfile asks for %q as an npm alias of %s: npm will load %s in its place", n.Path, n.Name, b.Name, b.Version, n.Alias, n.Name, n.Name),
+					"Regenerate the lockfile from the registry; a folder holding another package than its name is how lockfile injection hides code.")
+				f.Line, f.Path = n.Line, n.Path
+				f.Values = map[string]string{"folder": n.Alias, "package": n.Name, "base": b.Name + "@" + b.Version}
+				out = append(out, f)
+				continue
+			}
+		}
 		if intended || plain == nil {
 			continue
 		}
