@@ -216,17 +216,83 @@ func (e *Expr) Satisfiable(ok func(id string) bool) bool {
 		}
 		return true
 	}
-	return ok(e.id)
+	// A GNU "or later" id is a choice among versions: any one of them will do.
+	return slices.ContainsFunc(concrete(e.id), ok)
 }
 
-// In returns a predicate that reports whether an id is in list, ignoring case
-// and treating "X+" (this version or later) as X.
+// In returns a predicate that reports whether an id is in list, ignoring case.
+// GNU ids are compared by the versions they stand for: the deprecated
+// "GPL-3.0" is "GPL-3.0-only", and "GPL-2.0-or-later" (or "GPL-2.0+") is
+// GPL-2.0-only and GPL-3.0-only, so a list naming "GPL-3.0-only" covers
+// "GPL-3.0", "GPL-3.0+" and "GPL-3.0-or-later". Other ids treat "X+" (this
+// version or later) as X.
 func In(list []string) func(id string) bool {
 	set := make(map[string]bool, len(list))
 	for _, s := range list {
-		set[strings.ToLower(strings.TrimSuffix(s, "+"))] = true
+		for _, c := range concrete(s) {
+			set[c] = true
+		}
 	}
-	return func(id string) bool { return set[strings.ToLower(strings.TrimSuffix(id, "+"))] }
+	return func(id string) bool {
+		return slices.ContainsFunc(concrete(id), func(c string) bool { return set[c] })
+	}
+}
+
+// gnuVersions lists the versions of each GNU license family, oldest first
+// (SPDX ids GPL-2.0-only, LGPL-2.1-or-later, ...).
+var gnuVersions = map[string][]string{
+	"gpl":  {"1.0", "2.0", "3.0"},
+	"lgpl": {"2.0", "2.1", "3.0"},
+	"agpl": {"1.0", "3.0"},
+	"gfdl": {"1.1", "1.2", "1.3"},
+}
+
+// gnuID splits a GNU license id ("GPL-3.0", "gpl-3.0-only",
+// "GPL-2.0-or-later", "GPL-2.0+") into its lower-cased family, version and
+// whether later versions are allowed.
+func gnuID(id string) (family, version string, later, ok bool) {
+	l := strings.ToLower(id)
+	later = strings.HasSuffix(l, "+")
+	l = strings.TrimSuffix(l, "+")
+	if b, cut := strings.CutSuffix(l, "-or-later"); cut {
+		l, later = b, true
+	} else {
+		l = strings.TrimSuffix(l, "-only")
+	}
+	family, version, _ = strings.Cut(l, "-")
+	return family, version, later, slices.Contains(gnuVersions[family], version)
+}
+
+// concrete returns the lower-cased ids that id stands for: each "-only"
+// version of a GNU id (one, or every one from its version on for "or
+// later"), or id itself without a trailing "+".
+func concrete(id string) []string {
+	family, version, later, ok := gnuID(id)
+	if !ok {
+		return []string{strings.ToLower(strings.TrimSuffix(id, "+"))}
+	}
+	vs := gnuVersions[family]
+	if !later {
+		return []string{family + "-" + version + "-only"}
+	}
+	out := make([]string, 0, len(vs))
+	for _, v := range vs[slices.Index(vs, version):] {
+		out = append(out, family+"-"+v+"-only")
+	}
+	return out
+}
+
+// canonicalID renders a GNU id in its current SPDX form ("GPL-3.0" and
+// "GPL-3.0-only" alike, "GPL-3.0+" as "GPL-3.0-OR-LATER"), upper-cased.
+func canonicalID(id string) string {
+	family, version, later, ok := gnuID(id)
+	if !ok {
+		return strings.ToUpper(id)
+	}
+	if later {
+		return strings.ToUpper(family + "-" + version + "-or-later")
+	}
+	return strings.ToUpper(family + "-" + version + "-only")
 }
 
 // Equal reports whether two license strings mean the same expression
@@ -250,9 +316,9 @@ func Normalize(s string) string {
 func (e *Expr) canonical() string {
 	if e.op == "" {
 		if e.with != "" {
-			return strings.ToUpper(e.id + " WITH " + e.with)
+			return canonicalID(e.id) + " WITH " + strings.ToUpper(e.with)
 		}
-		return strings.ToUpper(e.id)
+		return canonicalID(e.id)
 	}
 	parts := make([]string, len(e.children))
 	for i, c := range e.children {

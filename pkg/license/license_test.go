@@ -66,6 +66,52 @@ func TestSatisfiable(t *testing.T) {
 	}
 }
 
+// TestGNUVersions: GNU ids are compared by the versions they stand for,
+// whether written in the deprecated, the -only or the -or-later form.
+func TestGNUVersions(t *testing.T) {
+	tests := []struct {
+		list []string
+		expr string
+		want bool // some choice uses only listed licenses
+	}{
+		{[]string{"GPL-3.0-only"}, "GPL-3.0", true},
+		{[]string{"GPL-3.0-only"}, "gpl-3.0", true},
+		{[]string{"GPL-3.0-only"}, "GPL-3.0+", true},
+		{[]string{"GPL-3.0-only"}, "GPL-3.0-or-later", true},
+		{[]string{"GPL-3.0"}, "GPL-3.0-only", true},
+		{[]string{"AGPL-3.0-only"}, "AGPL-3.0", true},
+		{[]string{"GPL-3.0-only"}, "GPL-2.0-only", false},
+		{[]string{"GPL-3.0-only"}, "GPL-2.0-or-later", true}, // GPL-3.0 is one of the choices
+		{[]string{"GPL-2.0-only"}, "GPL-3.0-or-later", false},
+		{[]string{"LGPL-2.1-only"}, "LGPL-2.0+", true},
+		{[]string{"GPL-3.0-only"}, "LGPL-3.0-only", false},
+		{[]string{"GFDL-1.3-only"}, "GFDL-1.3-no-invariants-only", false},
+		{[]string{"Apache-2.0"}, "Apache-2.0+", true},
+	}
+	for _, tc := range tests {
+		e, err := license.Parse(tc.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := e.Satisfiable(license.In(tc.list)); got != tc.want {
+			t.Errorf("Parse(%q).Satisfiable(In(%v)) = %v, want %v", tc.expr, tc.list, got, tc.want)
+		}
+	}
+	// A denied GPL-3.0-only leaves no choice in GPL-3.0 or GPL-3.0-or-later,
+	// but GPL-2.0-or-later can still be taken as GPL-2.0-only.
+	denied := license.In([]string{"GPL-3.0-only"})
+	notDenied := func(id string) bool { return !denied(id) }
+	for expr, want := range map[string]bool{"GPL-3.0": false, "GPL-3.0-or-later": false, "GPL-2.0-or-later": true, "MIT AND GPL-3.0+": false} {
+		e, err := license.Parse(expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := e.Satisfiable(notDenied); got != want {
+			t.Errorf("deny GPL-3.0-only: Parse(%q) satisfiable = %v, want %v", expr, got, want)
+		}
+	}
+}
+
 func TestEqual(t *testing.T) {
 	tests := []struct {
 		a, b string
@@ -77,6 +123,11 @@ func TestEqual(t *testing.T) {
 		{"MIT", "BSD-3-Clause", false},
 		{"(MIT AND ISC)", "(MIT OR ISC)", false},
 		{"SEE LICENSE IN x", "SEE LICENSE IN x", true},
+		{"GPL-3.0", "GPL-3.0-only", true},
+		{"GPL-2.0+", "GPL-2.0-or-later", true},
+		{"(MIT OR LGPL-2.1)", "(lgpl-2.1-only OR MIT)", true},
+		{"GPL-3.0", "GPL-3.0-or-later", false},
+		{"GPL-2.0-with-classpath-exception", "GPL-2.0-only", false},
 	}
 	for _, tc := range tests {
 		if got := license.Equal(tc.a, tc.b); got != tc.want {
