@@ -54,14 +54,18 @@ func DependencyConfusion(in *Input) []Finding {
 	return out
 }
 
+// internal reports whether name is one of the organisation's, ignoring case:
+// the registry keeps legacy mixed-case names, and a case-insensitive file
+// system installs "@ACME/x" where "@acme/x" goes.
 func internal(name string, cfg Config) bool {
 	for _, s := range cfg.InternalScopes {
-		if strings.HasPrefix(name, strings.TrimSuffix(s, "/")+"/") {
+		scope := strings.TrimSuffix(s, "/") + "/"
+		if len(name) > len(scope) && strings.EqualFold(name[:len(scope)], scope) {
 			return true
 		}
 	}
 	for _, n := range cfg.InternalNames {
-		if name == n {
+		if strings.EqualFold(name, n) {
 			return true
 		}
 	}
