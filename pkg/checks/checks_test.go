@@ -491,6 +491,13 @@ func TestChecks(t *testing.T) {
 		{"dependency-confusion/internal-name-from-npm", "dependency-confusion",
 			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/acme-utils", "1.0.0")), internalCfg,
 			[]got{{"dependency-confusion", "critical", "acme-utils", "1.0.0", "", ""}}},
+		// A new link to a folder outside the project links code that is not
+		// part of the change; one to a workspace inside it is a monorepo.
+		{"non-registry-source/new-link-outside-project", "non-registry-source",
+			lock(t, 3, ``), lock(t, 3, `"x":"file:../x"`, raw("node_modules/x", `"resolved":"../x"`, `"link":true`), raw("../x", `"name":"x"`, `"version":"1.0.0"`)), def,
+			[]got{{"non-registry-source", "medium", "x", "1.0.0", "", ""}}},
+		{"non-registry-source/new-workspace-link-no-fire", "non-registry-source",
+			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/x", `"resolved":"packages/x"`, `"link":true`), raw("packages/x", `"name":"x"`, `"version":"1.0.0"`)), def, nil},
 		{"dependency-confusion/internal-scope-other-case", "dependency-confusion",
 			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/@ACME/auth", "9.9.9")), internalCfg,
 			[]got{{"dependency-confusion", "critical", "@ACME/auth", "9.9.9", "", ""}}},

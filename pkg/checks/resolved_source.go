@@ -270,6 +270,31 @@ func NonRegistrySources(in *Input) []Finding {
 			break
 		}
 	}
+	return append(out, newOutsideLinks(in)...)
+}
+
+// newOutsideLinks reports new links to a folder outside the project ("x":
+// "file:../x"): npm links whatever that folder holds on the machine that
+// installs, code that is not part of the change. The diff leaves links
+// out; a path that was not a link before is source-changed's.
+func newOutsideLinks(in *Input) []Finding {
+	base, head := in.base(), in.head()
+	var out []Finding
+	for _, h := range head.Packages {
+		if !h.Link || outside(h.Resolved) == "" || base.Package(h.Path) != nil {
+			continue
+		}
+		name, version := h.Name, ""
+		if t := head.Target(h); t != nil {
+			version = t.Version
+		}
+		out = append(out, Finding{
+			Severity: Medium, Package: name, Version: version, Line: h.Line, Path: h.Path,
+			Message:     fmt.Sprintf("%s is a new link to %s%s: npm links whatever that folder holds where it installs, and its code is not part of this change", h.Path, linkTarget(h.Resolved), outside(h.Resolved)),
+			Remediation: "Prefer a registry release or a workspace inside the repository; review the linked folder's code where it comes from.",
+			Values:      map[string]string{"resolved": h.Resolved, "kind": "link"},
+		})
+	}
 	return out
 }
 
