@@ -337,8 +337,8 @@ func InsecureSources(in *Input) []Finding {
 // What it looks at: the package name and version encoded in the registry path
 // (/<name>/-/<name>-<version>.tgz) of every changed node. It fires (critical)
 // when either differs from the entry, or when the file name is not the
-// name part followed by "-" (/lodash/-/evil-4.17.21.tgz). Remediation: regenerate the lockfile
-// from the registry and find out who edited it.
+// name part followed by "-" (/lodash/-/evil-4.17.21.tgz). Remediation:
+// regenerate the lockfile from the registry and find out who edited it.
 func NameMismatch(in *Input) []Finding {
 	var out []Finding
 	seen := map[string]bool{} // one node can be in two changes (integrity and source)
