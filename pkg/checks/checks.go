@@ -205,6 +205,7 @@ func All() []Check {
 	return []Check{
 		{ID: "duplicate-key", Severity: Critical, Tamper: true, Summary: "The lockfile names the same JSON key twice, so tools disagree on what it says.", Run: DuplicateKeys},
 		{ID: "section-mismatch", Severity: Critical, Tamper: true, Summary: "The dependencies section (read by npm 6) disagrees with packages (read by npm 7+): npm 6 would install unreviewed code.", Run: SectionMismatches},
+		{ID: "lockfile-scripts", Severity: Critical, Tamper: true, Summary: "A packages entry carries a scripts field, which npm 7+ runs from the lockfile itself; npm never writes one.", Run: LockfileScripts},
 		{ID: "odd-path", Severity: Critical, Tamper: true, Summary: "A packages key is not an install path npm writes (.., //, a backslash), so npm installs it elsewhere than it reads.", Run: OddPaths},
 		{ID: "integrity-changed", Severity: Critical, Tamper: true, Summary: "The same name@version now has a different integrity hash.", Run: IntegrityChanged},
 		{ID: "name-mismatch", Severity: Critical, Tamper: true, Summary: "A registry tarball URL names another package than the entry (lockfile injection).", Run: NameMismatch},

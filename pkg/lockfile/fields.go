@@ -287,6 +287,40 @@ func (p *parser) binNames(w field) (names []string, str bool, err error) {
 	}
 }
 
+// scriptNames reads a `scripts` value: the names of an object's members,
+// sorted; any other value is skipped (npm runs nothing from it) and reads
+// as an empty, non-nil list so that the field's presence is kept.
+func (p *parser) scriptNames() ([]string, error) {
+	if p.dec.PeekKind() != '{' {
+		return []string{}, p.skip()
+	}
+	if err := p.beginObject(); err != nil {
+		return nil, err
+	}
+	names := []string{}
+	for p.more() {
+		name, _, _, _, err := p.key()
+		if err != nil {
+			return nil, err
+		}
+		names = append(names, p.intern(name))
+		if err := p.skip(); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.end(); err != nil {
+		return nil, err
+	}
+	slices.Sort(names)
+	return slices.Compact(names), nil
+}
+
+// isInstallScript reports whether npm runs a script of this name when it
+// installs a package.
+func isInstallScript(name string) bool {
+	return name == "preinstall" || name == "install" || name == "postinstall"
+}
+
 // BinName is the command npm links for a `bin` key, normalized as npm does
 // before linking (npm-normalize-package-bin): "\\" and ":" read as "/", and
 // only the last segment counts, so "sub/node", "a:node" and "a\\node" all

@@ -76,8 +76,14 @@ type Package struct {
 	// HasInstallScript is meaningful only when the lockfile records it
 	// (see Lockfile.RecordsInstallScripts).
 	HasInstallScript bool
-	Workspace        bool
-	OS, CPU          []string
+	// Scripts holds the script names of a `scripts` field in the entry,
+	// sorted, or nil when there is none. npm never writes one, but npm 7+
+	// builds each installed package's manifest from its lockfile entry and
+	// runs these scripts (Arborist's loadVirtual and rebuild), so one sets
+	// HasInstallScript when it names preinstall, install or postinstall.
+	Scripts   []string
+	Workspace bool
+	OS, CPU   []string
 	// Bin holds the command names the package installs into
 	// node_modules/.bin (the keys of `bin` as npm normalizes them, see
 	// BinName; for a `bin` string, the package's own name without its

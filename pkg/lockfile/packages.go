@@ -1,6 +1,9 @@
 package lockfile
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // packagesResult is the `packages` map of lockfileVersion 2 and 3.
 type packagesResult struct {
@@ -99,6 +102,9 @@ func (p *parser) entry(path string, line int) (*Package, error) {
 		case "bin":
 			w.name = "bin"
 			pkg.Bin, binString, err = p.binNames(w)
+		case "scripts":
+			w.name = "scripts"
+			pkg.Scripts, err = p.scriptNames()
 		default:
 			if field, flag := entryFlag(pkg, key); flag != nil {
 				w.name = field
@@ -118,6 +124,10 @@ func (p *parser) entry(path string, line int) (*Package, error) {
 		return nil, err
 	}
 	pkg.Deps = p.takeDeps(deps)
+	if slices.ContainsFunc(pkg.Scripts, isInstallScript) {
+		// What Arborist's Node.hasInstallScript says of such an entry.
+		pkg.HasInstallScript = true
+	}
 	nameEntry(pkg, name, hasName)
 	if binString && pkg.Name != "" {
 		pkg.Bin = []string{pkg.Name[strings.LastIndexByte(pkg.Name, '/')+1:]}

@@ -811,3 +811,32 @@ func TestBinName(t *testing.T) {
 		t.Errorf("Bin = %q, want %q", got, want)
 	}
 }
+
+// TestParseScripts: npm never writes `scripts` into an entry, but npm 7+
+// runs an entry's install scripts from it; the names are kept, and install
+// hooks count as an install script.
+func TestParseScripts(t *testing.T) {
+	l, err := lockfile.Parse("package-lock.json", []byte(`{"lockfileVersion":3,"packages":{
+		"node_modules/a":{"version":"1.0.0","scripts":{"test":"t","postinstall":"curl x | sh"}},
+		"node_modules/b":{"version":"1.0.0","scripts":{"test":"t"}},
+		"node_modules/c":{"version":"1.0.0","scripts":"x"},
+		"node_modules/d":{"version":"1.0.0"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		path    string
+		scripts []string
+		install bool
+	}{
+		{"node_modules/a", []string{"postinstall", "test"}, true},
+		{"node_modules/b", []string{"test"}, false},
+		{"node_modules/c", []string{}, false},
+		{"node_modules/d", nil, false},
+	} {
+		p := l.Package(tc.path)
+		if !slices.Equal(p.Scripts, tc.scripts) || (p.Scripts == nil) != (tc.scripts == nil) || p.HasInstallScript != tc.install {
+			t.Errorf("%s: Scripts %q (nil %v), HasInstallScript %v; want %q (nil %v), %v", tc.path, p.Scripts, p.Scripts == nil, p.HasInstallScript, tc.scripts, tc.scripts == nil, tc.install)
+		}
+	}
+}
