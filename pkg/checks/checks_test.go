@@ -498,6 +498,15 @@ func TestChecks(t *testing.T) {
 			[]got{{"non-registry-source", "medium", "x", "1.0.0", "", ""}}},
 		{"non-registry-source/new-workspace-link-no-fire", "non-registry-source",
 			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/x", `"resolved":"packages/x"`, `"link":true`), raw("packages/x", `"name":"x"`, `"version":"1.0.0"`)), def, nil},
+		// No resolved and a spec for a version: npm fetches <name>@<spec>.
+		{"source-changed/version-is-a-url", "source-changed",
+			lock(t, 3, ``, pkg("node_modules/lodash", "4.17.21")),
+			lock(t, 3, ``, raw("node_modules/lodash", `"version":"https://evil.example/lodash.tgz"`)), def,
+			[]got{{"source-changed", "high", "lodash", "https://evil.example/lodash.tgz", "4.17.21", ""}}},
+		{"name-mismatch/version-is-an-alias", "name-mismatch",
+			lock(t, 3, `"lodash":"^4.17.21"`, pkg("node_modules/lodash", "4.17.21")),
+			lock(t, 3, `"lodash":"^4.17.21"`, raw("node_modules/lodash", `"version":"npm:evil-pkg@4.17.21"`)), def,
+			[]got{{"name-mismatch", "critical", "evil-pkg", "4.17.21", "", ""}}},
 		// npm 7+ runs an entry's own scripts: npm never writes them.
 		{"lockfile-scripts/added-to-unchanged-entry", "lockfile-scripts",
 			lock(t, 3, ``, pkg("node_modules/lodash", "4.17.21")),

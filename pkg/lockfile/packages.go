@@ -132,12 +132,37 @@ func (p *parser) entry(path string, line int) (*Package, error) {
 	if binString && pkg.Name != "" {
 		pkg.Bin = []string{pkg.Name[strings.LastIndexByte(pkg.Name, '/')+1:]}
 	}
-	if pkg.Link {
+	switch {
+	case pkg.Link:
 		pkg.Source = Source{Kind: SourceLink, URL: pkg.Resolved}
-	} else {
+	case pkg.Resolved == "" && !pkg.Workspace && strings.ContainsAny(pkg.Version, ":/"):
+		specVersion(pkg)
+	default:
 		pkg.Source = classify(pkg.Resolved)
 	}
 	return pkg, nil
+}
+
+// specVersion reads an installed entry that records no resolved and whose
+// version is a spec, not a version: npm then fetches "<name>@<version>"
+// (Arborist's reify), so "npm:evil@1.0.0" installs evil from the registry
+// and a URL, git or file spec installs from there. npm never writes such an
+// entry; the source is what npm would fetch.
+func specVersion(pkg *Package) {
+	if rest, ok := strings.CutPrefix(pkg.Version, "npm:"); ok {
+		// npm:<name>@<range>; a scoped name starts with "@".
+		name, rng := rest, ""
+		if at := strings.LastIndexByte(rest, '@'); at > 0 {
+			name, rng = rest[:at], rest[at+1:]
+		}
+		if name != pkg.Name && pkg.Alias == "" {
+			pkg.Name, pkg.Alias = name, pkg.Name
+		}
+		pkg.Version = rng
+		pkg.Source = Source{Kind: SourceMissing}
+		return
+	}
+	pkg.Source = classify(pkg.Version)
 }
 
 // newPackage returns a zero Package. Packages are allocated in blocks: one

@@ -840,3 +840,35 @@ func TestParseScripts(t *testing.T) {
 		}
 	}
 }
+
+// TestParseSpecVersion: an installed entry with no resolved whose version is
+// a spec makes npm fetch "<name>@<version>": its source is that spec, and
+// an npm: alias installs the aliased package.
+func TestParseSpecVersion(t *testing.T) {
+	l, err := lockfile.Parse("package-lock.json", []byte(`{"lockfileVersion":3,"packages":{
+		"node_modules/a":{"version":"npm:evil-pkg@1.0.0"},
+		"node_modules/b":{"version":"npm:@evil/pkg@2.0.0"},
+		"node_modules/c":{"version":"https://evil.example/c.tgz"},
+		"node_modules/d":{"version":"github:evil/d#0123456"},
+		"node_modules/e":{"version":"file:../e"},
+		"node_modules/f":{"version":"1.0.0"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		path, name, alias, version string
+		kind                       lockfile.SourceKind
+	}{
+		{"node_modules/a", "evil-pkg", "a", "1.0.0", lockfile.SourceMissing},
+		{"node_modules/b", "@evil/pkg", "b", "2.0.0", lockfile.SourceMissing},
+		{"node_modules/c", "c", "", "https://evil.example/c.tgz", lockfile.SourceTarball},
+		{"node_modules/d", "d", "", "github:evil/d#0123456", lockfile.SourceGit},
+		{"node_modules/e", "e", "", "file:../e", lockfile.SourceFile},
+		{"node_modules/f", "f", "", "1.0.0", lockfile.SourceMissing},
+	} {
+		p := l.Package(tc.path)
+		if p.Name != tc.name || p.Alias != tc.alias || p.Version != tc.version || p.Source.Kind != tc.kind {
+			t.Errorf("%s: name %q alias %q version %q source %v; want %q %q %q %v", tc.path, p.Name, p.Alias, p.Version, p.Source.Kind, tc.name, tc.alias, tc.version, tc.kind)
+		}
+	}
+}
