@@ -525,11 +525,9 @@ func directKind(l *lockfile.Lockfile, n *lockfile.Package) string {
 			return k
 		}
 		// Hoisted workspace dependencies live in the root node_modules.
-		for _, p := range l.Packages {
-			if p.Workspace {
-				if k := lockfile.DirectDependency(p, installName); k != "" {
-					return k
-				}
+		for _, p := range l.Workspaces() {
+			if k := lockfile.DirectDependency(p, installName); k != "" {
+				return k
 			}
 		}
 		return ""

@@ -48,7 +48,8 @@ type Lockfile struct {
 	// Only the first 1,000 are recorded.
 	SectionMismatches []SectionMismatch
 
-	byPath map[string]*Package
+	byPath     map[string]*Package
+	workspaces []*Package // built with byPath
 }
 
 // Package is one installed node of the dependency tree (one entry of the
@@ -230,9 +231,21 @@ func (l *Lockfile) Package(path string) *Package {
 
 func (l *Lockfile) index() {
 	l.byPath = make(map[string]*Package, len(l.Packages))
+	l.workspaces = nil
 	for _, p := range l.Packages {
 		l.byPath[p.Path] = p
+		if p.Workspace {
+			l.workspaces = append(l.workspaces, p)
+		}
 	}
+}
+
+// Workspaces returns the workspace (non-node_modules) entries, in file order.
+func (l *Lockfile) Workspaces() []*Package {
+	if l.byPath == nil {
+		l.index()
+	}
+	return l.workspaces
 }
 
 // Resolve returns the node that npm's resolution would load when the package at

@@ -1,6 +1,7 @@
 package lockfile_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/lockreview/lockreview/pkg/lockfile"
@@ -82,5 +83,19 @@ func TestResolveTargetDirect(t *testing.T) {
 	}
 	if got := lockfile.SourceKind(99).String(); got != "unknown" {
 		t.Errorf("SourceKind(99).String() = %q", got)
+	}
+}
+
+func TestWorkspaces(t *testing.T) {
+	l, err := lockfile.Parse("package-lock.json", []byte(`{"lockfileVersion":3,"packages":{"":{"workspaces":["packages/*"]},"packages/a":{"name":"a"},"node_modules/a":{"resolved":"packages/a","link":true},"node_modules/x":{"version":"1.0.0"},"packages/b":{"name":"b"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range l.Workspaces() {
+		got = append(got, p.Path)
+	}
+	if want := []string{"packages/a", "packages/b"}; !slices.Equal(got, want) {
+		t.Errorf("Workspaces() = %q, want %q", got, want)
 	}
 }
