@@ -290,6 +290,10 @@ func TestCompareIntegrity(t *testing.T) {
 		{"one copy of two weakened", nodes("sha512-X"), nodes("sha512-X", "sha1-B"), diff.IntegrityWeakened},
 		{"conflict beats rehash", nodes("sha512-X"), nodes("sha512-Y", "sha384-Z"), diff.IntegrityConflict},
 		{"unknown algorithm is weakest", nodes("sha256-X"), nodes("md5-Y"), diff.IntegrityWeakened},
+		// npm's ssri reads only lower-case algorithm names: "SHA512-X" is no
+		// hash at all, so npm checks the sha1 beside it, or nothing.
+		{"upper-case algorithm dropped", nodes("sha512-X"), nodes("SHA512-X sha1-E"), diff.IntegrityWeakened},
+		{"no readable hash", nodes("sha512-X"), nodes("SHA512-X"), diff.IntegrityWeakened},
 	}
 	for _, tc := range tests {
 		if got := diff.CompareIntegrity(tc.base, tc.head); got != tc.want {

@@ -55,6 +55,11 @@ func CompareIntegrity(base, head []*lockfile.Package) IntegrityRelation {
 	for _, n := range head {
 		h := hashes(n)
 		if len(h) == 0 {
+			if n.Integrity != "" {
+				// Written, but no hash npm can read ("SHA512-…"): npm
+				// checks nothing, as if the hash were gone.
+				worst = max(worst, IntegrityWeakened)
+			}
 			continue
 		}
 		shared := false
@@ -93,11 +98,12 @@ func hashes(nodes ...*lockfile.Package) map[string]map[string]bool {
 	for _, n := range nodes {
 		for _, tok := range strings.Fields(n.Integrity) {
 			tok, _, _ = strings.Cut(tok, "?")
+			// npm's ssri reads a hash only as <lower-case letters and
+			// digits>-<digest>, and ignores any other token.
 			alg, digest, ok := strings.Cut(tok, "-")
-			if !ok {
-				alg, digest = "", tok
+			if !ok || alg == "" || digest == "" || strings.IndexFunc(alg, func(r rune) bool { return !('a' <= r && r <= 'z' || '0' <= r && r <= '9') }) >= 0 {
+				continue
 			}
-			alg = strings.ToLower(alg)
 			if out == nil {
 				out = map[string]map[string]bool{}
 			}
