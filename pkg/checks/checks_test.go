@@ -449,6 +449,10 @@ func TestChecks(t *testing.T) {
 		{"weak-integrity/inBundle-flag-with-resolved-ignored", "weak-integrity",
 			lock(t, 3, ``), lock(t, 3, ``, raw("node_modules/x/node_modules/newdep", `"version":"1.0.0"`, `"inBundle":true`, `"resolved":"https://registry.npmjs.org/newdep/-/newdep-1.0.0.tgz"`), pkg("node_modules/x", "1.0.0")), def,
 			[]got{{"weak-integrity", "medium", "newdep", "1.0.0", "", ""}}},
+		// npm keeps the integrity a bundled package.json carried (ganache's
+		// bundled brorand, a real npm-written lockfile, has a sha1).
+		{"weak-integrity/bundled-copy-with-sha1-no-fire", "weak-integrity",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/ganache", "7.9.2"), raw("node_modules/ganache/node_modules/brorand", `"version":"1.1.0"`, `"integrity":"sha1-EsJe/kCkXjwyPrhnWgoM5XsiNx8="`, `"inBundle":true`)), def, nil},
 		{"non-registry-source/npm-registry-no-fire", "non-registry-source",
 			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/a", "1.0.0")), def, nil},
 		{"non-registry-source/missing-resolved-no-fire", "non-registry-source",

@@ -684,9 +684,11 @@ func location(s lockfile.Source) string {
 
 // bundled reports whether n really is a bundled dependency: npm decides that
 // from the parent's bundleDependencies and ignores the lockfile's flag, and
-// it never records a resolved URL or integrity for a bundled copy. A
-// top-level entry, or one with a source of its own, marked inBundle is
-// fetched like any other, so the flag must not hide it from the checks.
+// it never records a resolved URL for a bundled copy (it may keep the
+// integrity the bundled package.json carried: ganache's bundled brorand
+// has a sha1). A top-level entry, or one with a source of its own, marked
+// inBundle is fetched like any other, so the flag must not hide it from
+// the checks.
 func bundled(n *lockfile.Package) bool {
-	return n.InBundle && n.Resolved == "" && n.Integrity == "" && strings.Contains(n.Path, "/node_modules/")
+	return n.InBundle && n.Resolved == "" && strings.Contains(n.Path, "/node_modules/")
 }
