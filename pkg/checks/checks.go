@@ -96,6 +96,11 @@ type Finding struct {
 	// SuppressedBy holds that entry's reason.
 	Suppressed   bool   `json:"suppressed,omitempty"`
 	SuppressedBy string `json:"suppressedBy,omitempty"`
+	// Source is the resolved URL or folder of the node the finding points
+	// at when that node does not come from an allowed registry (git, a
+	// tarball URL, a file, a link, another host); "" otherwise. Policy
+	// ignore entries, which name packages, do not vouch for such a copy.
+	Source string `json:"source,omitempty"`
 }
 
 // Config holds the policy settings the checks read. The zero value is usable:
@@ -157,6 +162,30 @@ type Input struct {
 }
 
 // base and head return the compared trees (never nil).
+// unvetted returns the source of the head node at path when it does not
+// come from an allowed registry host, else "".
+func (in *Input) unvetted(path string) string {
+	if path == "" || in.Changes == nil || in.Changes.Head == nil {
+		return ""
+	}
+	n := in.Changes.Head.Package(path)
+	if n == nil || n.Workspace || bundled(n) {
+		return ""
+	}
+	switch s := n.Source; s.Kind {
+	case lockfile.SourceMissing:
+		return ""
+	case lockfile.SourceRegistry:
+		if hostAllowed(s.Host, in.Config.AllowedHosts) || in.Config.AllowedHosts == nil && hostAllowed(s.Host, DefaultAllowedHosts) {
+			return ""
+		}
+	}
+	if n.Resolved == "" {
+		return n.Source.URL
+	}
+	return n.Resolved
+}
+
 func (in *Input) base() *lockfile.Lockfile { return orEmpty(in.Changes.Base) }
 func (in *Input) head() *lockfile.Lockfile { return orEmpty(in.Changes.Head) }
 
@@ -262,6 +291,7 @@ func Run(in *Input, enabled func(id string) bool) []Finding {
 			if f.Lockfile == "" {
 				f.Lockfile = in.Lockfile
 			}
+			f.Source = in.unvetted(f.Path)
 			out = append(out, f)
 		}
 	}

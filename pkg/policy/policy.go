@@ -461,6 +461,14 @@ func (ig *Ignore) matches(f *checks.Finding) bool {
 		// tampered with: that takes an entry naming the check.
 		return false
 	}
+	if f.Source != "" && f.Check != "non-registry-source" && f.Check != "insecure-source" {
+		// An entry names a package, as the registry publishes it: a copy
+		// from git, a tarball URL or another host is someone else's code
+		// under that name ("esbuild's postinstall only selects its
+		// binary" says nothing of an esbuild from evil.example). Only its
+		// own source findings can be accepted.
+		return false
+	}
 	if ig.constraints == nil {
 		return true
 	}

@@ -232,3 +232,29 @@ func TestIgnoreWithoutCheckSparesTamperChecks(t *testing.T) {
 		t.Error("a risk check is marked as a tamper check")
 	}
 }
+
+// TestIgnoreSparesCopiesFromElsewhere checks that an entry accepting a
+// package's install script (the README's esbuild example) does not accept
+// it for a copy from a tarball URL or a git fork: only that copy's own
+// source findings can be accepted.
+func TestIgnoreSparesCopiesFromElsewhere(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p, err := policy.Parse([]byte("version: 1\nignore:\n  - package: esbuild\n    check: install-script\n    reason: selects its platform binary\n  - package: esbuild\n    reason: known fork\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := []checks.Finding{
+		{Check: "install-script", Severity: checks.High, Package: "esbuild", Version: "0.21.0"},
+		{Check: "install-script", Severity: checks.High, Package: "esbuild", Version: "0.21.0", Path: "node_modules/a/node_modules/esbuild", Source: "https://evil.example/esbuild-0.21.0.tgz"},
+		{Check: "non-registry-source", Severity: checks.Medium, Package: "esbuild", Version: "0.21.0", Path: "node_modules/a/node_modules/esbuild", Source: "https://evil.example/esbuild-0.21.0.tgz"},
+	}
+	p.Apply(fs, now)
+	for i, want := range []bool{true, false, true} {
+		if fs[i].Suppressed != want {
+			t.Errorf("%s from %q: suppressed %v, want %v", fs[i].Check, fs[i].Source, fs[i].Suppressed, want)
+		}
+	}
+	if p.Decide(fs, false) != policy.Failure {
+		t.Error("an install script from an unvetted copy was accepted")
+	}
+}
