@@ -159,6 +159,14 @@ func (r *Reviewer) Run(ctx context.Context, req Request) (*Result, error) {
 			inputError = true
 			res.Problems = append(res.Problems, err.Error())
 		} else {
+			// Build both path indexes now: the checks and the SBOM
+			// goroutine below both look paths up, and a Lockfile builds
+			// its index lazily, unsynchronized.
+			for _, l := range []*lockfile.Lockfile{base, head} {
+				if l != nil {
+					l.Workspaces()
+				}
+			}
 			fr.Changes = diff.Compare(base, head)
 		}
 		res.Files = append(res.Files, fr)
