@@ -549,6 +549,13 @@ func TestChecks(t *testing.T) {
 		{"license-policy/denied", "license-policy",
 			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/a", "1.0.0", `"license":"GPL-3.0-only"`)), licCfg,
 			[]got{{"license-policy", "high", "a", "1.0.0", "", ""}}},
+		// Not SPDX, but it names a denied license.
+		{"license-policy/malformed-naming-denied", "license-policy",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/a", "1.0.0", `"license":"MIT,GPL-3.0-only"`)), licCfg,
+			[]got{{"license-policy", "high", "a", "1.0.0", "", ""}}},
+		{"license-policy/deprecated-id-denied", "license-policy",
+			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/a", "1.0.0", `"license":"GPL-3.0"`)), licCfg,
+			[]got{{"license-policy", "high", "a", "1.0.0", "", ""}}},
 		{"license-policy/or-with-allowed-branch-no-fire", "license-policy",
 			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/a", "1.0.0", `"license":"(MIT OR GPL-3.0-only)"`)), licCfg, nil},
 		{"license-policy/and-with-denied", "license-policy",

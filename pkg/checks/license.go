@@ -93,6 +93,13 @@ func LicensePolicy(in *Input) []Finding {
 		lic := strings.TrimSpace(n.License)
 		expr, err := license.Parse(lic)
 		if err != nil {
+			if id := deniedToken(lic, denied); id != "" {
+				// "GPL-3.0-only)" or "MIT,GPL-3.0-only" is no SPDX
+				// expression, but it names a denied license all the same.
+				out = append(out, finding(c, High, fmt.Sprintf("%s declares %q, which is not an SPDX expression but names %s, which the policy denies (deny: %s)", versionText(c), lic, id, strings.Join(cfg.LicenseDeny, ", ")),
+					"Choose another package or version, or record an accepted exception in .github/lockreview.yml."))
+				continue
+			}
 			if len(cfg.LicenseAllow) > 0 {
 				what := "declares no license"
 				if lic != "" {
@@ -114,4 +121,17 @@ func LicensePolicy(in *Input) []Finding {
 		}
 	}
 	return out
+}
+
+// deniedToken returns the first license id in s, split at anything that
+// cannot be part of an id, that denied matches, or "".
+func deniedToken(s string, denied func(string) bool) string {
+	for _, tok := range strings.FieldsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '+')
+	}) {
+		if denied(tok) {
+			return tok
+		}
+	}
+	return ""
 }
