@@ -247,6 +247,7 @@ func All() []Check {
 		{ID: "source-changed", Severity: High, Tamper: true, Summary: "The kind or host a package resolves from changed (registry to git fork, to another host).", Run: SourceChanges},
 		{ID: "resolved-changed", Severity: High, Tamper: true, Summary: "The same name@version now resolves from another URL.", Run: ResolvedChanged},
 		{ID: "non-registry-source", Severity: Medium, Summary: "A new package resolves from git, a file, or a tarball outside the allowed registries.", Run: NonRegistrySources},
+		{ID: "unpinned-dependency", Severity: Medium, Summary: "A dependency the project declares is no longer in the lockfile, so npm install resolves an unreviewed version.", Run: UnpinnedDependencies},
 		{ID: "weak-integrity", Severity: Medium, Summary: "A registry package has no integrity hash, or only sha1.", Run: WeakIntegrity},
 		{ID: "license-changed", Severity: Medium, Summary: "A package's license changed between versions, or disappeared.", Run: LicenseChanges},
 		{ID: "license-policy", Severity: High, Summary: "A new or updated package's license is denied, or not allowed, by policy.", Run: LicensePolicy},

@@ -549,6 +549,13 @@ func TestChecks(t *testing.T) {
 		{"license-policy/denied", "license-policy",
 			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/a", "1.0.0", `"license":"GPL-3.0-only"`)), licCfg,
 			[]got{{"license-policy", "high", "a", "1.0.0", "", ""}}},
+		// An entry deleted while the project still declares it: npm install
+		// resolves a fresh version.
+		{"unpinned-dependency/entry-deleted", "unpinned-dependency",
+			lock(t, 3, `"lodash":"^4.17.21"`, pkg("node_modules/lodash", "4.17.21")), lock(t, 3, `"lodash":"^4.17.21"`), def,
+			[]got{{"unpinned-dependency", "medium", "lodash", "", "", ""}}},
+		{"unpinned-dependency/declaration-removed-too-no-fire", "unpinned-dependency",
+			lock(t, 3, `"lodash":"^4.17.21"`, pkg("node_modules/lodash", "4.17.21")), lock(t, 3, ``), def, nil},
 		// Not SPDX, but it names a denied license.
 		{"license-policy/malformed-naming-denied", "license-policy",
 			lock(t, 3, ``), lock(t, 3, ``, pkg("node_modules/a", "1.0.0", `"license":"MIT,GPL-3.0-only"`)), licCfg,
