@@ -88,22 +88,33 @@ type mdRenderer struct {
 // order. Each cut is the largest that fits, found by bisection: output size
 // grows with every row rendered.
 func (r *mdRenderer) fit(limit int) string {
+	// Every rendered row (a finding, a listed package) takes more than
+	// minRow bytes, so no more than limit/minRow of them can fit: rendering
+	// more would only cost memory (a hostile 80,000-entry lockfile took
+	// 1.6 GB). A document that fits unlimited has fewer rows than that, so
+	// the cap never changes what fits.
+	const minRow = 8
+	most := limit/minRow + 1
 	l := mdLimits{findings: unlimited, accepted: unlimited, list: unlimited}
-	out := r.render(l)
-	if len(out) <= limit {
-		return out
-	}
-	fits := func(l mdLimits) bool { return len(r.render(l)) <= limit }
-
+	rows := len(r.v.active) + len(r.v.accepted)
 	longest := 0
 	for _, f := range r.v.res.Files {
 		if f.Changes != nil {
+			rows += len(f.Changes.List)
 			for _, k := range kindOrder {
 				longest = max(longest, f.Changes.Count(k))
 			}
 		}
 	}
-	if n, ok := largest(longest, func(n int) bool { l.list = n; return fits(l) }); ok {
+	if rows < most {
+		if out := r.render(l); len(out) <= limit {
+			return out
+		}
+	}
+	fits := func(l mdLimits) bool { return len(r.render(l)) <= limit }
+	l.findings, l.accepted = min(len(r.v.active), most), min(len(r.v.accepted), most)
+
+	if n, ok := largest(min(longest, most), func(n int) bool { l.list = n; return fits(l) }); ok {
 		l.list = n
 		return r.render(l)
 	}
@@ -111,12 +122,12 @@ func (r *mdRenderer) fit(limit int) string {
 	if fits(l) {
 		return r.render(l)
 	}
-	if n, ok := largest(len(r.v.accepted), func(n int) bool { l.accepted = n; return fits(l) }); ok {
+	if n, ok := largest(min(len(r.v.accepted), most), func(n int) bool { l.accepted = n; return fits(l) }); ok {
 		l.accepted = n
 		return r.render(l)
 	}
 	l.accepted = 0
-	if n, ok := largest(len(r.v.active), func(n int) bool { l.findings = n; return fits(l) }); ok {
+	if n, ok := largest(min(len(r.v.active), most), func(n int) bool { l.findings = n; return fits(l) }); ok {
 		l.findings = n
 		return r.render(l)
 	}
